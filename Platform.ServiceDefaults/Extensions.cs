@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Platform.ServiceDefaults.Grpc;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// What every platform service shares, in the role Aspire's ServiceDefaults play: telemetry over OTLP, liveness and
+/// readiness (HTTP and grpc.health.v1), service discovery, gRPC with reflection and the platform's error mapping.
+/// A service calls <see cref="AddServiceDefaults"/> and <see cref="MapDefaultEndpoints"/> and nothing else of this.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Checks tagged live say the process answers; readiness is every registered check (database, broker, ...).</summary>
+    public const string LiveTag = "live";
+
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+
+        builder.Services.AddGrpc(options =>
+        {
+            options.Interceptors.Add<ErrorMappingInterceptor>();
+            // Callers are other systems: say what went wrong in the status message, never a stack trace.
+            options.EnableDetailedErrors = false;
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks(options =>
+        {
+            // "" is the whole server (what load balancers ask); "liveness" mirrors /alive.
+            options.Services.Map("", _ => true);
+            options.Services.Map("liveness", check => check.Tags.Contains(LiveTag));
+        });
+        return builder;
+    }
+
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        return builder;
+    }
+
+    /// <summary>
+    /// /health (ready: every check, so the database and the broker too) and /alive (the process
+    /// answers), in every environment: the AppHost and probes need them outside Development too.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+}

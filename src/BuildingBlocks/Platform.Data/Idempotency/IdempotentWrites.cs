@@ -1,0 +1,89 @@
+using Npgsql;
+using Platform.Domain.Errors;
+
+namespace Platform.Data.Idempotency;
+
+/// <summary>What makes a write request unique: the operation, the caller's request id, and a fingerprint of its content.</summary>
+public sealed record WriteRequest(string Operation, Guid? RequestId, byte[] Fingerprint);
+
+/// <summary>
+/// Runs a write in one PostgreSQL transaction, at most once per request id (AIP-155). The request id is claimed by
+/// inserting it first: a concurrent retry with the same id blocks on that row until the first commits, then reads the
+/// stored answer instead of writing again; if the first rolled back, the retry writes. A request id reused for a
+/// different request is the caller's mistake (INVALID_ARGUMENT), not a replay.
+/// Conflicts PostgreSQL detects (serialization failure, deadlock) surface as <see cref="ConcurrencyConflictException"/>.
+/// </summary>
+public sealed class IdempotentWrites(NpgsqlDataSource dataSource)
+{
+    internal const string Schema = """
+
+        CREATE TABLE IF NOT EXISTS platform.idempotent_requests (
+            request_id uuid PRIMARY KEY,
+            operation text NOT NULL,
+            fingerprint bytea NOT NULL,
+            response bytea,
+            created_at timestamptz NOT NULL DEFAULT now());
+        """;
+
+    public async Task<TResponse> RunAsync<TResponse>(
+        WriteRequest request,
+        Func<NpgsqlTransaction, CancellationToken, Task<TResponse>> write,
+        Func<TResponse, byte[]> encode,
+        Func<byte[], TResponse> decode,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+            if (request.RequestId is { } requestId && !await ClaimAsync(transaction, request, requestId, cancellationToken))
+            {
+                var earlier = await ReadEarlierAnswerAsync(transaction, request, requestId, cancellationToken);
+                return decode(earlier);
+            }
+
+            var response = await write(transaction, cancellationToken);
+            if (request.RequestId is { } id)
+            {
+                await using var save = new NpgsqlCommand(
+                    "UPDATE platform.idempotent_requests SET response = $2 WHERE request_id = $1", transaction.Connection, transaction);
+                save.Parameters.AddWithValue(id);
+                save.Parameters.AddWithValue(encode(response));
+                await save.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return response;
+        }
+        catch (PostgresException e) when (PostgresErrors.IsConcurrencyConflict(e))
+        {
+            throw new ConcurrencyConflictException($"A concurrent write to the same data won ({e.SqlState}); read again and retry.");
+        }
+    }
+
+    private static async Task<bool> ClaimAsync(NpgsqlTransaction transaction, WriteRequest request, Guid requestId, CancellationToken cancellationToken)
+    {
+        await using var claim = new NpgsqlCommand("""
+            INSERT INTO platform.idempotent_requests (request_id, operation, fingerprint) VALUES ($1, $2, $3)
+            ON CONFLICT (request_id) DO NOTHING
+            """, transaction.Connection, transaction);
+        claim.Parameters.AddWithValue(requestId);
+        claim.Parameters.AddWithValue(request.Operation);
+        claim.Parameters.AddWithValue(request.Fingerprint);
+        return await claim.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private static async Task<byte[]> ReadEarlierAnswerAsync(NpgsqlTransaction transaction, WriteRequest request, Guid requestId, CancellationToken cancellationToken)
+    {
+        await using var read = new NpgsqlCommand(
+            "SELECT operation, fingerprint, response FROM platform.idempotent_requests WHERE request_id = $1", transaction.Connection, transaction);
+        read.Parameters.AddWithValue(requestId);
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var sameRequest = reader.GetString(0) == request.Operation && reader.GetFieldValue<byte[]>(1).AsSpan().SequenceEqual(request.Fingerprint);
+        if (!sameRequest)
+            throw new InvalidArgumentException("request_id", "This request id was already used for a different request; use a new UUID for a new request.");
+        return reader.GetFieldValue<byte[]>(2);
+    }
+}
