@@ -1,0 +1,23 @@
+using Platform.Contracts.Practices.V1;
+using Practices.Domain.Model;
+using Practices.Domain.Rules;
+using ContractBasis = Platform.Contracts.Practices.V1.PopulationBasis;
+using ContractMemberSize = Platform.Contracts.Practices.V1.PcnMemberSize;
+
+namespace Practices.Api.Application;
+
+internal static class IntegrationEventMapping
+{
+    public static PcnSnapshot ToSnapshot(PcnPopulation population) => new(
+        population.Pcn.Id,
+        population.Pcn.Ccg.ToId(),
+        population.AsAt,
+        population.Members
+            .Select(member => new ContractMemberSize(member.Practice.Id, member.LatestSize?.RegisteredPatients, member.LatestSize?.WeightedPatients))
+            .ToList(),
+        population.StatedTotal,
+        population.ComputedRegistered,
+        population.ComputedWeighted,
+        population.Population,
+        population.Basis == Practices.Domain.Rules.PopulationBasis.Computed ? ContractBasis.Computed : ContractBasis.Stated);
+}

@@ -1,0 +1,119 @@
+using Npgsql;
+using Platform.Contracts.Practices.V1;
+using Platform.Domain.Errors;
+using Platform.Messaging.Outbox;
+using Practices.Api.Infrastructure;
+using Practices.Domain.Model;
+using Practices.Domain.Rules;
+
+namespace Practices.Api.Application;
+
+/// <summary>
+/// The registry's writes. Each runs inside the caller's transaction: read, let the domain rules decide, write, and put
+/// the integration event in the outbox — so the change and its event commit together or not at all.
+/// </summary>
+public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
+{
+    public async Task<(PracticeView Practice, IReadOnlyList<Membership> History)> TransferAsync(
+        NpgsqlTransaction transaction, TransferPractice command, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection!;
+        var practice = await LoadPracticeAsync(transaction, command.PracticeId, cancellationToken);
+        if (command.ETag is { } etag && etag != practice.ETag)
+            throw new ConcurrencyConflictException($"Practice {practice.Id} changed since it was read (etag {etag}, now {practice.ETag}); read it again.");
+
+        var pcns = await RegistryStore.LoadPcnsAsync(connection, transaction, cancellationToken);
+        if (!pcns.ContainsKey(command.TargetPcnId)) throw new NotFoundException("llr.practices.v1.Pcn", $"pcns/{command.TargetPcnId}");
+
+        var history = await RegistryStore.LoadMembershipsAsync(connection, transaction, [practice.Id], null, cancellationToken);
+        var plan = MembershipRules.PlanTransfer(practice, history, command.TargetPcnId, command.EffectiveFrom);
+
+        await ClaimAsync(transaction, practice, cancellationToken);
+        if (plan.Ended is { } ended) await RegistryStore.EndMembershipAsync(transaction, ended, cancellationToken);
+        await RegistryStore.InsertMembershipAsync(transaction, plan.Started, cancellationToken);
+
+        var after = await RegistryView.LoadAsync(connection, transaction, command.EffectiveFrom, cancellationToken);
+        await outbox.EnqueueAsync(transaction, new PracticeTransferred(
+            practice.Id, practice.OdsCode, plan.FromPcnId, plan.Started.PcnId, command.EffectiveFrom,
+            Snapshots(after, plan.FromPcnId, plan.Started.PcnId), clock.GetUtcNow()), cancellationToken);
+
+        var newHistory = await RegistryStore.LoadMembershipsAsync(connection, transaction, [practice.Id], null, cancellationToken);
+        return (after.ViewOf(after.Practices[practice.Id]), newHistory);
+    }
+
+    public async Task<ListSizeSnapshot> RecordListSizeAsync(NpgsqlTransaction transaction, RecordListSize command, CancellationToken cancellationToken)
+    {
+        var practice = await LoadPracticeAsync(transaction, command.PracticeId, cancellationToken);
+        ListSizeRules.EnsureCanRecord(practice, command.AsAt);
+
+        var snapshot = new ListSizeSnapshot(practice.Id, command.AsAt, command.RegisteredPatients, command.WeightedPatients, Source: null);
+        await ClaimAsync(transaction, practice, cancellationToken);
+        await RegistryStore.UpsertListSizeAsync(transaction, snapshot, cancellationToken);
+
+        var after = await RegistryView.LoadAsync(transaction.Connection!, transaction, command.AsAt, cancellationToken);
+        await outbox.EnqueueAsync(transaction, new ListSizeRecorded(
+            practice.Id, practice.OdsCode, command.AsAt, command.RegisteredPatients, command.WeightedPatients,
+            Snapshots(after, after.ViewOf(practice).Pcn?.Id), clock.GetUtcNow()), cancellationToken);
+        return snapshot;
+    }
+
+    public async Task<(PracticeView Successor, IReadOnlyList<PracticeView> Closed)> MergeAsync(
+        NpgsqlTransaction transaction, MergePractices command, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection!;
+        var ids = command.PredecessorIds.Prepend(command.SuccessorId).ToList();
+        var practices = await RegistryStore.LoadPracticesAsync(connection, transaction, ids, cancellationToken);
+        if (ids.FirstOrDefault(id => !practices.ContainsKey(id)) is { } missing) throw RegistryQueries.PracticeNotFound(missing);
+
+        var histories = (await RegistryStore.LoadMembershipsAsync(connection, transaction, ids, null, cancellationToken))
+            .GroupBy(membership => membership.PracticeId)
+            .ToDictionary(group => group.Key, group => (IReadOnlyList<Membership>)group.ToList());
+        foreach (var id in ids) histories.TryAdd(id, []);
+
+        // The merged list is made of each practice's list on its last day before the merge.
+        var lastDay = command.EffectiveFrom.AddDays(-1);
+        var sizes = await RegistryStore.LoadLatestListSizesAsync(connection, transaction, ids, lastDay, cancellationToken);
+        var before = await RegistryView.LoadAsync(connection, transaction, lastDay, cancellationToken);
+
+        var plan = MergeRules.Plan(
+            practices[command.SuccessorId],
+            command.PredecessorIds.Select(id => practices[id]).ToList(),
+            histories,
+            ids.ToDictionary(id => id, id => sizes.GetValueOrDefault(id)),
+            command.EffectiveFrom);
+
+        // Claim in id order so two merges over the same practices cannot deadlock.
+        foreach (var practice in ids.Order(StringComparer.Ordinal).Select(id => practices[id]))
+            await ClaimAsync(transaction, practice, cancellationToken);
+        foreach (var closed in plan.ClosedPredecessors) await RegistryStore.ClosePracticeAsync(transaction, closed, cancellationToken);
+        foreach (var ended in plan.EndedMemberships) await RegistryStore.EndMembershipAsync(transaction, ended, cancellationToken);
+        if (plan.SuccessorListSize is { } merged) await RegistryStore.UpsertListSizeAsync(transaction, merged, cancellationToken);
+
+        var after = await RegistryView.LoadAsync(connection, transaction, command.EffectiveFrom, cancellationToken);
+        var affected = ids.Select(id => before.ViewOf(before.Practices[id]).Pcn?.Id).Append(after.ViewOf(after.Practices[command.SuccessorId]).Pcn?.Id);
+        await outbox.EnqueueAsync(transaction, new PracticesMerged(
+            command.SuccessorId, practices[command.SuccessorId].OdsCode, command.PredecessorIds, command.EffectiveFrom,
+            Snapshots(after, affected.ToArray()), clock.GetUtcNow()), cancellationToken);
+
+        return (after.ViewOf(after.Practices[command.SuccessorId]), command.PredecessorIds.Select(id => after.ViewOf(after.Practices[id])).ToList());
+    }
+
+    private static async Task<Practice> LoadPracticeAsync(NpgsqlTransaction transaction, string practiceId, CancellationToken cancellationToken)
+    {
+        var practices = await RegistryStore.LoadPracticesAsync(transaction.Connection!, transaction, [practiceId], cancellationToken);
+        return practices.GetValueOrDefault(practiceId) ?? throw RegistryQueries.PracticeNotFound(practiceId);
+    }
+
+    private static async Task ClaimAsync(NpgsqlTransaction transaction, Practice practice, CancellationToken cancellationToken)
+    {
+        if (!await RegistryStore.TryBumpVersionAsync(transaction, practice, cancellationToken))
+            throw new ConcurrencyConflictException($"Practice {practice.Id} was changed by a concurrent write; read it again and retry.");
+    }
+
+    /// <summary>The state of each touched PCN after the change, so consumers can recompute without calling back.</summary>
+    private static IReadOnlyList<PcnSnapshot> Snapshots(RegistryView view, params string?[] pcnIds) => pcnIds
+        .OfType<string>()
+        .Distinct()
+        .Select(id => IntegrationEventMapping.ToSnapshot(view.PopulationOf(view.Pcns[id])))
+        .ToList();
+}

@@ -1,0 +1,85 @@
+using Npgsql;
+using Platform.Domain.Errors;
+using Practices.Api.Infrastructure;
+using Practices.Domain.Model;
+using Practices.Domain.Reports;
+using Practices.Domain.Rules;
+
+namespace Practices.Api.Application;
+
+/// <summary>Reads of the registry. Returns domain results; the gRPC layer shapes them into messages.</summary>
+public sealed class RegistryQueries(NpgsqlDataSource dataSource)
+{
+    public async Task<IReadOnlyList<PcnPopulation>> ListPcnsAsync(DateOnly asAt, Ccg? ccg, CancellationToken cancellationToken)
+    {
+        var view = await LoadViewAsync(asAt, cancellationToken);
+        return view.Pcns.Values.Where(pcn => ccg is null || pcn.Ccg == ccg).OrderBy(pcn => pcn.Id, StringComparer.Ordinal).Select(view.PopulationOf).ToList();
+    }
+
+    public async Task<PcnPopulation> GetPcnAsync(string pcnId, DateOnly asAt, CancellationToken cancellationToken)
+    {
+        var view = await LoadViewAsync(asAt, cancellationToken);
+        return view.PopulationOf(view.Pcns.GetValueOrDefault(pcnId) ?? throw new NotFoundException("llr.practices.v1.Pcn", $"pcns/{pcnId}"));
+    }
+
+    /// <summary>Practices ordered by id; with a PCN or CCG filter, only that PCN's or CCG's members on the date.</summary>
+    public async Task<IReadOnlyList<PracticeView>> ListPracticesAsync(DateOnly asAt, string? pcnId, Ccg? ccg, CancellationToken cancellationToken)
+    {
+        var view = await LoadViewAsync(asAt, cancellationToken);
+        if (pcnId is not null && !view.Pcns.ContainsKey(pcnId)) throw new NotFoundException("llr.practices.v1.Pcn", $"pcns/{pcnId}");
+        return view.Practices.Values
+            .Select(view.ViewOf)
+            .Where(practice => pcnId is null || practice.Pcn?.Id == pcnId)
+            .Where(practice => ccg is null || practice.Pcn?.Ccg == ccg)
+            .OrderBy(practice => practice.Practice.Id, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public async Task<PracticeView> GetPracticeAsync(string practiceId, DateOnly asAt, CancellationToken cancellationToken)
+    {
+        var view = await LoadViewAsync(asAt, cancellationToken);
+        return view.ViewOf(view.Practices.GetValueOrDefault(practiceId) ?? throw PracticeNotFound(practiceId));
+    }
+
+    public async Task<IReadOnlyList<Membership>> ListMembershipsAsync(string practiceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await EnsurePracticeExistsAsync(connection, practiceId, cancellationToken);
+        return await RegistryStore.LoadMembershipsAsync(connection, null, [practiceId], coveringDate: null, cancellationToken);
+    }
+
+    /// <summary>Newest first; <paramref name="before"/> continues a previous page.</summary>
+    public async Task<IReadOnlyList<ListSizeSnapshot>> ListListSizesAsync(string practiceId, DateOnly? before, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await EnsurePracticeExistsAsync(connection, practiceId, cancellationToken);
+        return await RegistryStore.LoadListSizesAsync(connection, practiceId, before, limit, cancellationToken);
+    }
+
+    public async Task<DataQualityReport> GetDataQualityReportAsync(DateOnly asAt, CancellationToken cancellationToken)
+    {
+        var view = await LoadViewAsync(asAt, cancellationToken);
+        var pcns = view.Pcns.Values.OrderBy(pcn => pcn.Id, StringComparer.Ordinal).Select(view.PopulationOf).ToList();
+        var open = view.Practices.Values
+            .Where(practice => practice.IsOpenOn(asAt))
+            .Select(practice => (practice, view.LatestSizes.GetValueOrDefault(practice.Id)))
+            .ToList();
+        return DataQualityReport.Build(asAt, pcns, open);
+    }
+
+    internal static NotFoundException PracticeNotFound(string practiceId) => new("llr.practices.v1.Practice", $"practices/{practiceId}");
+
+    private async Task<RegistryView> LoadViewAsync(DateOnly asAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // One snapshot of the database for the four queries, so a write in between cannot tear the view.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        return await RegistryView.LoadAsync(connection, transaction, asAt, cancellationToken);
+    }
+
+    private static async Task EnsurePracticeExistsAsync(NpgsqlConnection connection, string practiceId, CancellationToken cancellationToken)
+    {
+        var practices = await RegistryStore.LoadPracticesAsync(connection, null, [practiceId], cancellationToken);
+        if (practices.Count == 0) throw PracticeNotFound(practiceId);
+    }
+}

@@ -1,0 +1,204 @@
+using Npgsql;
+using Practices.Domain.Model;
+
+namespace Practices.Api.Infrastructure;
+
+/// <summary>
+/// The registry's SQL. Every method takes the connection and, for writes or reads that must see a write in progress,
+/// the transaction: a command's reads and writes share one transaction so an event describes exactly what committed.
+/// </summary>
+internal static class RegistryStore
+{
+    // Appendix 3 is the documents' one table with every PCN's population; other statements are kept for the record.
+    private const string PrimaryStatement = "appendix3";
+
+    public static async Task<Dictionary<string, Pcn>> LoadPcnsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var parts = new Dictionary<string, List<StatedPopulationPart>>();
+        await using (var command = new NpgsqlCommand(
+            "SELECT pcn_id, part, population, as_at, source FROM pcn_stated_populations WHERE statement = $1 ORDER BY pcn_id, part",
+            connection, transaction))
+        {
+            command.Parameters.AddWithValue(PrimaryStatement);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                Add(parts, reader.GetString(0), new StatedPopulationPart(reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<DateOnly>(3), reader.GetString(4)));
+        }
+
+        var pcns = new Dictionary<string, Pcn>();
+        await using (var command = new NpgsqlCommand("SELECT id, name, ccg, clinical_director FROM pcns ORDER BY id", connection, transaction))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetString(0);
+                pcns[id] = new Pcn(id, reader.GetString(1), CcgIds.Parse(reader.GetString(2)), reader.GetString(3), parts.GetValueOrDefault(id) ?? []);
+            }
+        }
+        return pcns;
+    }
+
+    /// <summary>Practices, all or those named, each with its branch sites.</summary>
+    public static async Task<Dictionary<string, Practice>> LoadPracticesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string>? ids, CancellationToken cancellationToken)
+    {
+        var branches = new Dictionary<string, List<string>>();
+        await using (var command = new NpgsqlCommand(
+            "SELECT practice_id, name FROM branch_sites WHERE $1::text[] IS NULL OR practice_id = ANY($1) ORDER BY practice_id, name", connection, transaction))
+        {
+            command.Parameters.Add(TextArray(ids));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) Add(branches, reader.GetString(0), reader.GetString(1));
+        }
+
+        var practices = new Dictionary<string, Practice>();
+        await using (var command = new NpgsqlCommand(
+            "SELECT id, ods_code, name, closed_on, successor_id, version FROM practices WHERE $1::text[] IS NULL OR id = ANY($1) ORDER BY id",
+            connection, transaction))
+        {
+            command.Parameters.Add(TextArray(ids));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetString(0);
+                practices[id] = new Practice(id, NullableString(reader, 1), reader.GetString(2), branches.GetValueOrDefault(id) ?? [],
+                    reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3), NullableString(reader, 4), reader.GetInt64(5));
+            }
+        }
+        return practices;
+    }
+
+    /// <summary>Memberships, oldest first: all of them, or those of the named practices, or only those covering a date.</summary>
+    public static async Task<List<Membership>> LoadMembershipsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string>? practiceIds, DateOnly? coveringDate, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships
+            WHERE ($1::text[] IS NULL OR practice_id = ANY($1))
+              AND ($2::date IS NULL OR (effective_from <= $2 AND (effective_to IS NULL OR effective_to >= $2)))
+            ORDER BY practice_id, effective_from
+            """, connection, transaction);
+        command.Parameters.Add(TextArray(practiceIds));
+        command.Parameters.Add(new NpgsqlParameter { Value = coveringDate is { } date ? date : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var memberships = new List<Membership>();
+        while (await reader.ReadAsync(cancellationToken))
+            memberships.Add(new Membership(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateOnly>(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3), Enum.Parse<MembershipReason>(reader.GetString(4), ignoreCase: true)));
+        return memberships;
+    }
+
+    /// <summary>Each practice's latest list size on or before a date (all practices, or those named).</summary>
+    public static async Task<Dictionary<string, ListSizeSnapshot>> LoadLatestListSizesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string>? practiceIds, DateOnly asAt, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT DISTINCT ON (practice_id) practice_id, as_at, registered_patients, weighted_patients, source FROM list_sizes
+            WHERE ($1::text[] IS NULL OR practice_id = ANY($1)) AND as_at <= $2
+            ORDER BY practice_id, as_at DESC
+            """, connection, transaction);
+        command.Parameters.Add(TextArray(practiceIds));
+        command.Parameters.AddWithValue(asAt);
+        var sizes = new Dictionary<string, ListSizeSnapshot>();
+        await foreach (var snapshot in ReadListSizes(command, cancellationToken)) sizes[snapshot.PracticeId] = snapshot;
+        return sizes;
+    }
+
+    /// <summary>A practice's snapshots, newest first, after a date (exclusive) when paging.</summary>
+    public static async Task<List<ListSizeSnapshot>> LoadListSizesAsync(
+        NpgsqlConnection connection, string practiceId, DateOnly? before, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT practice_id, as_at, registered_patients, weighted_patients, source FROM list_sizes
+            WHERE practice_id = $1 AND ($2::date IS NULL OR as_at < $2)
+            ORDER BY as_at DESC LIMIT $3
+            """, connection);
+        command.Parameters.AddWithValue(practiceId);
+        command.Parameters.Add(new NpgsqlParameter { Value = before is { } date ? date : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
+        command.Parameters.AddWithValue(limit);
+        var sizes = new List<ListSizeSnapshot>();
+        await foreach (var snapshot in ReadListSizes(command, cancellationToken)) sizes.Add(snapshot);
+        return sizes;
+    }
+
+    /// <summary>
+    /// Claims the practice for this write: bumps its version only if it is still the one read. When another
+    /// transaction changed it first, this finds no row (it waits for that transaction, then sees the new version)
+    /// and the write is refused as a conflict instead of overwriting what the other wrote.
+    /// </summary>
+    public static async Task<bool> TryBumpVersionAsync(NpgsqlTransaction transaction, Practice practice, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("UPDATE practices SET version = version + 1 WHERE id = $1 AND version = $2", transaction.Connection, transaction);
+        command.Parameters.AddWithValue(practice.Id);
+        command.Parameters.AddWithValue(practice.Version);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public static async Task EndMembershipAsync(NpgsqlTransaction transaction, Membership ended, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "UPDATE memberships SET effective_to = $3 WHERE practice_id = $1 AND effective_from = $2", transaction.Connection, transaction);
+        command.Parameters.AddWithValue(ended.PracticeId);
+        command.Parameters.AddWithValue(ended.From);
+        command.Parameters.AddWithValue(ended.To!.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static async Task InsertMembershipAsync(NpgsqlTransaction transaction, Membership started, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO memberships (practice_id, pcn_id, effective_from, reason) VALUES ($1, $2, $3, $4)", transaction.Connection, transaction);
+        command.Parameters.AddWithValue(started.PracticeId);
+        command.Parameters.AddWithValue(started.PcnId);
+        command.Parameters.AddWithValue(started.From);
+        command.Parameters.AddWithValue(started.Reason.ToString().ToLowerInvariant());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Records a snapshot; a second one for the same practice and date replaces the first.</summary>
+    public static async Task UpsertListSizeAsync(NpgsqlTransaction transaction, ListSizeSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO list_sizes (practice_id, as_at, registered_patients, weighted_patients, source) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (practice_id, as_at) DO UPDATE
+            SET registered_patients = excluded.registered_patients, weighted_patients = excluded.weighted_patients, source = excluded.source
+            """, transaction.Connection, transaction);
+        command.Parameters.AddWithValue(snapshot.PracticeId);
+        command.Parameters.AddWithValue(snapshot.AsAt);
+        command.Parameters.AddWithValue(snapshot.RegisteredPatients);
+        command.Parameters.Add(new NpgsqlParameter { Value = snapshot.WeightedPatients is { } weighted ? weighted : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)snapshot.Source ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static async Task ClosePracticeAsync(NpgsqlTransaction transaction, Practice closed, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            UPDATE practices SET closed_on = $2, successor_id = $3 WHERE id = $1;
+            INSERT INTO mergers (successor_id, predecessor_id, effective_from) VALUES ($3, $1, $2);
+            """, transaction.Connection, transaction);
+        command.Parameters.AddWithValue(closed.Id);
+        command.Parameters.AddWithValue(closed.ClosedOn!.Value);
+        command.Parameters.AddWithValue(closed.SuccessorId!);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<ListSizeSnapshot> ReadListSizes(NpgsqlCommand command, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            yield return new ListSizeSnapshot(reader.GetString(0), reader.GetFieldValue<DateOnly>(1), reader.GetInt64(2),
+                reader.IsDBNull(3) ? null : reader.GetInt64(3), NullableString(reader, 4));
+    }
+
+    private static NpgsqlParameter TextArray(IReadOnlyCollection<string>? values) =>
+        new() { Value = values is null ? DBNull.Value : values.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text };
+
+    private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static void Add<T>(Dictionary<string, List<T>> groups, string key, T value)
+    {
+        if (!groups.TryGetValue(key, out var list)) groups[key] = list = [];
+        list.Add(value);
+    }
+}

@@ -1,0 +1,30 @@
+using Platform.Domain.Errors;
+using Practices.Domain.Model;
+
+namespace Practices.Domain.Rules;
+
+/// <summary>Rules about list-size snapshots and practice codes that hold whatever the API.</summary>
+public static class ListSizeRules
+{
+    /// <summary>
+    /// A list size may not be recorded for a date on which the practice was closed: nobody is registered with a
+    /// practice that no longer exists.
+    /// </summary>
+    public static void EnsureCanRecord(Practice practice, DateOnly asAt)
+    {
+        if (!practice.IsOpenOn(asAt))
+            throw new RuleViolationException("PRACTICE_CLOSED", $"practices/{practice.Id}",
+                $"Practice {practice.Id} closed on {practice.ClosedOn:yyyy-MM-dd}; it has no list on {asAt:yyyy-MM-dd}.");
+    }
+
+    /// <summary>The latest snapshot on or before a date.</summary>
+    public static ListSizeSnapshot? LatestOnOrBefore(IEnumerable<ListSizeSnapshot> snapshots, DateOnly date) =>
+        snapshots.Where(snapshot => snapshot.AsAt <= date).MaxBy(snapshot => snapshot.AsAt);
+}
+
+public static class OdsCodes
+{
+    /// <summary>A GP practice's ODS code: a letter then five digits (C82037, Y02686).</summary>
+    public static bool IsValidPracticeCode(string code) =>
+        code.Length == 6 && char.IsAsciiLetterUpper(code[0]) && code.Skip(1).All(char.IsAsciiDigit);
+}
