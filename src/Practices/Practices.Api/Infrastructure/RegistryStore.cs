@@ -171,16 +171,24 @@ internal static class RegistryStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Closes a merged predecessor and records the merger.</summary>
     public static async Task ClosePracticeAsync(NpgsqlTransaction transaction, Practice closed, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
-            UPDATE practices SET closed_on = $2, successor_id = $3 WHERE id = $1;
-            INSERT INTO mergers (successor_id, predecessor_id, effective_from) VALUES ($3, $1, $2);
-            """, transaction.Connection, transaction);
-        command.Parameters.AddWithValue(closed.Id);
-        command.Parameters.AddWithValue(closed.ClosedOn!.Value);
-        command.Parameters.AddWithValue(closed.SuccessorId!);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("UPDATE practices SET closed_on = $2, successor_id = $3 WHERE id = $1"),
+                new NpgsqlBatchCommand("INSERT INTO mergers (successor_id, predecessor_id, effective_from) VALUES ($3, $1, $2)"),
+            },
+        };
+        foreach (var command in batch.BatchCommands)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = closed.Id });
+            command.Parameters.Add(new NpgsqlParameter { Value = closed.ClosedOn!.Value });
+            command.Parameters.Add(new NpgsqlParameter { Value = closed.SuccessorId! });
+        }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async IAsyncEnumerable<ListSizeSnapshot> ReadListSizes(NpgsqlCommand command, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

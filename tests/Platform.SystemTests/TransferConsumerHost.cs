@@ -1,0 +1,83 @@
+using System.Threading.Channels;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Platform.Contracts.Practices.V1;
+using Platform.Data;
+using Platform.Messaging;
+using Platform.Messaging.Inbox;
+
+namespace Platform.SystemTests;
+
+/// <summary>
+/// A downstream service in miniature, built from the same building blocks a real one uses: its own database, the
+/// messaging block with an idempotent inbox consumer, and telemetry exported over OTLP to the AppHost. It stands in
+/// for Finance until Finance exists, so the system test can follow one transfer from the gRPC call to a consumer.
+/// </summary>
+public sealed class TransferConsumerHost : IAsyncDisposable
+{
+    public const string ServiceName = "transfer-ledger";
+
+    private readonly IHost _host;
+
+    private TransferConsumerHost(IHost host) => _host = host;
+
+    public ChannelReader<PracticeTransferred> Consumed => _host.Services.GetRequiredService<Channel<PracticeTransferred>>().Reader;
+
+    public static async Task<TransferConsumerHost> StartAsync(string databaseConnectionString, string brokerConnectionString, Uri otlpEndpoint, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:ledgerdb"] = databaseConnectionString,
+            ["ConnectionStrings:messaging"] = brokerConnectionString,
+            ["OTEL_SERVICE_NAME"] = ServiceName,
+        });
+        builder.AddNpgsqlDataSource("ledgerdb");
+        builder.Services.AddSingleton(Channel.CreateUnbounded<PracticeTransferred>());
+        builder.AddMessaging(configureConsumers: bus => bus.AddConsumer<TransferLedgerConsumer>());
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName))
+            .WithTracing(tracing => tracing
+                .AddSource("MassTransit", "Platform.Messaging")
+                .AddOtlpExporter(options =>
+                {
+                    options.Endpoint = otlpEndpoint;
+                    options.Protocol = OtlpExportProtocol.Grpc;
+                }));
+
+        var host = builder.Build();
+        await using (var command = host.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "CREATE TABLE IF NOT EXISTS transfers_seen (practice_id text NOT NULL, to_pcn text NOT NULL, effective_from date NOT NULL)"))
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        await host.StartAsync(cancellationToken);
+        return new TransferConsumerHost(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    /// <summary>Keeps a ledger of transfers; the inbox makes a redelivery change nothing.</summary>
+    private sealed class TransferLedgerConsumer(NpgsqlDataSource dataSource, Channel<PracticeTransferred> consumed)
+        : InboxConsumer<PracticeTransferred>(dataSource)
+    {
+        protected override async Task HandleAsync(PracticeTransferred message, NpgsqlTransaction transaction, ConsumeContext<PracticeTransferred> context)
+        {
+            await using var command = new NpgsqlCommand(
+                "INSERT INTO transfers_seen (practice_id, to_pcn, effective_from) VALUES ($1, $2, $3)", transaction.Connection, transaction);
+            command.Parameters.AddWithValue(message.PracticeId);
+            command.Parameters.AddWithValue(message.ToPcnId);
+            command.Parameters.AddWithValue(message.EffectiveFrom);
+            await command.ExecuteNonQueryAsync(context.CancellationToken);
+            await consumed.Writer.WriteAsync(message, context.CancellationToken);
+        }
+    }
+}
