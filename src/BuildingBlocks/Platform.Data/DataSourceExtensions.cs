@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using System.Diagnostics;
 using Npgsql;
 
 namespace Platform.Data;
@@ -19,14 +20,33 @@ public static class DataSourceExtensions
             ?? throw new InvalidOperationException(
                 $"ConnectionStrings:{connectionName} is not set. Run the platform through Platform.AppHost, or set ConnectionStrings__{connectionName}.");
 
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString)
+        builder.Services.AddSingleton(_ =>
         {
-            Name = connectionName,
-        }.Build());
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = connectionName };
+            // Trace a command only inside a trace that is already under way (a request, a relay, a consumer). Background
+            // polls — the outbox dispatcher, readiness probes — would otherwise start a root trace each, every second,
+            // burying the requests an SRE is looking for. Physical connection opens cannot be filtered that way and are
+            // mostly the pool warming up, so they are not traced.
+            dataSource.ConfigureTracing(tracing => tracing
+                .EnablePhysicalOpenTracing(false)
+                .ConfigureCommandFilter(_ => Activity.Current is not null)
+                .ConfigureBatchFilter(_ => Activity.Current is not null)
+                .ConfigureCommandSpanNameProvider(command => SpanName(command.CommandText))
+                .ConfigureBatchSpanNameProvider(batch => $"BATCH {batch.BatchCommands.Count}"));
+            return dataSource.Build();
+        });
 
         builder.Services.AddHealthChecks()
             .Add(new HealthCheckRegistration(connectionName, sp => new PostgresReadinessCheck(sp.GetRequiredService<NpgsqlDataSource>()),
                 HealthStatus.Unhealthy, tags: null, TimeSpan.FromSeconds(5)));
         return builder;
+    }
+
+    /// <summary>"SELECT", "UPDATE", ...: the statement's verb, so a trace's database spans say what they did.</summary>
+    private static string SpanName(string sql)
+    {
+        var verb = sql.AsSpan().TrimStart();
+        var end = verb.IndexOfAny(" \n\r\t(");
+        return (end < 0 ? verb : verb[..end]).ToString().ToUpperInvariant();
     }
 }
