@@ -1,0 +1,93 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Platform.Messaging.Outbox;
+
+namespace Platform.Messaging;
+
+public static class MessagingExtensions
+{
+    /// <summary>Health-check tags on the bus check: readiness probes select "ready"; "messaging" isolates it.</summary>
+    public static readonly IReadOnlyList<string> HealthCheckTags = ["ready", "messaging"];
+
+    public const string HealthCheckName = "messaging-bus";
+
+    /// <summary>
+    /// MassTransit over RabbitMQ plus the transactional outbox. Expects an <c>NpgsqlDataSource</c> in DI (Platform.Data
+    /// registers it) and the AMQP URI in <c>ConnectionStrings:{connectionName}</c>. Consumers are added in
+    /// <paramref name="configureConsumers"/>; their queues are named "{service}-{consumer}" in kebab case, so each
+    /// service gets its own copy of an event.
+    /// </summary>
+    public static IHostApplicationBuilder AddMessaging(
+        this IHostApplicationBuilder builder,
+        string connectionName = "messaging",
+        Action<IBusRegistrationConfigurator>? configureConsumers = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        var brokerUri = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"Connection string '{connectionName}' (an AMQP URI) is not configured.");
+
+        builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName);
+        var endpointPrefix = builder.Configuration[$"{MessagingOptions.SectionName}:{nameof(MessagingOptions.EndpointPrefix)}"]
+            ?? ServiceName(builder);
+
+        builder.Services.TryAddSingleton<IOutbox, PostgresOutbox>();
+
+        // Hosted services start in registration order: the schema before the bus, the bus before the relay.
+        builder.Services.AddHostedService<MessagingSchemaInitializer>();
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(Kebab(endpointPrefix), includeNamespace: false));
+
+            configureConsumers?.Invoke(bus);
+
+            bus.ConfigureHealthCheckOptions(health =>
+            {
+                health.Name = HealthCheckName;
+                health.MinimalFailureStatus = HealthStatus.Unhealthy;
+                foreach (var tag in HealthCheckTags)
+                {
+                    health.Tags.Add(tag);
+                }
+            });
+
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                var options = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
+
+                rabbit.Host(new Uri(brokerUri), host =>
+                {
+                    // MassTransit's default already, stated because the outbox's "sent" means "the broker confirmed".
+                    host.PublisherConfirmation = true;
+                });
+
+                // Applies to every receive endpoint; once spent, MassTransit moves the message to "<queue>_error".
+                rabbit.UseMessageRetry(retry => retry.Exponential(
+                    options.RetryLimit,
+                    options.RetryMinInterval,
+                    options.RetryMaxInterval,
+                    options.RetryMinInterval));
+
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+
+        builder.Services.AddHostedService<OutboxDispatcher>();
+
+        return builder;
+    }
+
+    // The same name telemetry reports the service under, so queues and traces line up.
+    private static string ServiceName(IHostApplicationBuilder builder) =>
+        builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : builder.Environment.ApplicationName;
+
+    // "Practices.Api" -> "practices-api": MassTransit's formatter keeps the prefix verbatim and adds a dash.
+    private static string Kebab(string name) =>
+        KebabCaseEndpointNameFormatter.Instance.SanitizeName(name.Replace('.', '-').Replace('_', '-'));
+}

@@ -1,0 +1,32 @@
+namespace Platform.Messaging;
+
+/// <summary>
+/// Tunables for the bus and the outbox dispatcher, bound from the "Messaging" configuration section.
+/// The defaults suit production; tests shorten the timings.
+/// </summary>
+public sealed class MessagingOptions
+{
+    public const string SectionName = "Messaging";
+
+    /// <summary>Queue-name prefix; defaults to the service name (OTEL_SERVICE_NAME, else the application name).</summary>
+    public string? EndpointPrefix { get; set; }
+
+    /// <summary>How many times a failing consumer is retried in-process before its message goes to the error queue.</summary>
+    public int RetryLimit { get; set; } = 3;
+
+    public TimeSpan RetryMinInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Rows relayed per dispatcher transaction.</summary>
+    public int OutboxBatchSize { get; set; } = 100;
+
+    /// <summary>Fallback sweep for when a NOTIFY was missed (listener reconnecting, another instance committing).</summary>
+    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long one publish may wait for the broker's confirm before it counts as a failed attempt.</summary>
+    public TimeSpan OutboxPublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Ceiling of the exponential back-off while the broker or the database is unavailable.</summary>
+    public TimeSpan OutboxMaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,75 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Messaging.Tests.Infrastructure;
+using Platform.Testing;
+using RabbitMQ.Client;
+using Shouldly;
+
+namespace Platform.Messaging.Tests;
+
+public sealed class InboxTests(MessagingFixture servers)
+{
+    private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Same_message_delivered_twice_changes_state_once()
+    {
+        await using var service = await MessagingTestHost.StartAsync(servers, bus => bus.AddConsumer<DuplicateDeliveryConsumer>());
+        var consumed = new ConsumeCounter();
+        using var observing = service.Bus.ConnectConsumeObserver(consumed);
+        var messageId = NewId.NextGuid();
+        var message = new DuplicateDeliveryEvent(Guid.NewGuid());
+
+        // What a relay re-sending after a crash, or the broker redelivering, looks like: one MessageId, twice.
+        for (var i = 0; i < 2; i++)
+        {
+            await service.Bus.Publish(message, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
+        }
+
+        await Eventually.Until(() => Task.FromResult(consumed.Completed(messageId)), count => count == 2, Delivery, "both deliveries consumed");
+
+        (await service.CountHandledAsync(message.Key)).ShouldBe(1);
+        (await service.CountInboxAsync(messageId)).ShouldBe(1);
+        consumed.Faulted.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Failing_consumer_retries_then_moves_the_message_to_the_error_queue()
+    {
+        await using var service = await MessagingTestHost.StartAsync(servers, bus => bus.AddConsumer<PoisonConsumer>());
+        var errorQueue = service.QueueNameOf<PoisonConsumer>() + "_error";
+        var message = new PoisonEvent(Guid.NewGuid());
+
+        var messageId = await service.WriteAsync(message);
+
+        var factory = new ConnectionFactory { Uri = new Uri(servers.AmqpUri) };
+        await using var connection = await factory.CreateConnectionAsync(TestContext.Current.CancellationToken);
+
+        // MassTransit declares the error queue when it first faults a message into it; until then a passive declare
+        // fails, and closes its channel, hence a channel per probe.
+        await Eventually.Until(
+            async () =>
+            {
+                await using var probe = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
+                try
+                {
+                    return (await probe.QueueDeclarePassiveAsync(errorQueue, TestContext.Current.CancellationToken)).MessageCount;
+                }
+                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+                {
+                    return 0u;
+                }
+            },
+            count => count == 1, Delivery, $"one message in {errorQueue}");
+
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var faulted = await channel.BasicGetAsync(errorQueue, autoAck: false, TestContext.Current.CancellationToken);
+        faulted.ShouldNotBeNull();
+        faulted.BasicProperties.MessageId.ShouldBe(messageId.ToString());
+
+        // First attempt plus the configured retries, and each one rolled back: no state, no inbox row.
+        service.Host.Services.GetRequiredService<AttemptCounter>().Count.ShouldBe(MessagingTestHost.RetryLimit + 1);
+        (await service.CountHandledAsync(message.Key)).ShouldBe(0);
+        (await service.CountInboxAsync(messageId)).ShouldBe(0);
+    }
+}
