@@ -1,9 +1,8 @@
 using Grpc.Net.Client;
 using Llr.Practices.V1;
-using Npgsql;
-using Platform.AppHost;
 using Platform.AppHost.Hosting;
 using Platform.Telemetry.Spans;
+using Platform.Testing;
 using Shouldly;
 
 namespace Platform.SystemTests;
@@ -13,31 +12,25 @@ namespace Platform.SystemTests;
 /// state): read the registry, transfer a practice, see the event consumed downstream, and find one trace from the
 /// gRPC call through the outbox relay and the broker to the consumer in the AppHost's span store.
 /// </summary>
-public sealed class PlatformSystemTests : IAsyncLifetime
+public sealed class PlatformSystemTests(PlatformFixture platform) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private DistributedApplication _platform = null!;
+    private DistributedApplication App => platform.App;
     private GrpcChannel _channel = null!;
     private TransferConsumerHost _consumer = null!;
 
     public async ValueTask InitializeAsync()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var builder = DistributedApplication.CreateBuilder(["--AppHost:Isolated=true"]);
-        builder.AddPlatform();
-        _platform = builder.Build();
-        await _platform.StartAsync(cancellationToken);
-        _channel = GrpcChannel.ForAddress(_platform.GetEndpoint("practices", "grpc"));
-
-        var ledgerDatabase = await CreateDatabaseAsync(_platform.GetConnectionString("practicesdb"), "transfer_ledger", cancellationToken);
-        _consumer = await TransferConsumerHost.StartAsync(ledgerDatabase, _platform.GetConnectionString("messaging"), _platform.OtlpEndpoint, cancellationToken);
+        _channel = GrpcChannel.ForAddress(App.GetEndpoint("practices", "grpc"));
+        var ledgerDatabase = await App.GetResource<PostgresServerResource>("postgres").CreateDatabaseAsync("transfer_ledger", cancellationToken);
+        _consumer = await TransferConsumerHost.StartAsync(ledgerDatabase, App.GetConnectionString("messaging"), App.OtlpEndpoint, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_consumer is not null) await _consumer.DisposeAsync();
         _channel?.Dispose();
-        if (_platform is not null) await _platform.DisposeAsync();
     }
 
     [Fact]
@@ -65,25 +58,15 @@ public sealed class PlatformSystemTests : IAsyncLifetime
         consumed.FromPcnId.ShouldBe("oadby-wigston");
         consumed.AffectedPcns.Select(pcn => pcn.PcnId).ShouldBe(["oadby-wigston", "harborough"], ignoreOrder: true);
 
-        var server = await _platform.Spans.WaitForSpanAsync(span =>
+        var server = await App.Spans.WaitForSpanAsync(span =>
             span.ServiceName == "practices" && span.Kind == SpanKind.Server && span.Name.Contains("TransferPractice"), Patience, cancellationToken);
-        var consumer = await _platform.Spans.WaitForSpanAsync(span =>
+        var consumer = await App.Spans.WaitForSpanAsync(span =>
             span.ServiceName == TransferConsumerHost.ServiceName && span.Kind == SpanKind.Consumer && span.TraceId == server.TraceId, Patience, cancellationToken);
 
-        var trace = _platform.Spans.GetTrace(server.TraceId)!;
+        var trace = App.Spans.GetTrace(server.TraceId)!;
         var spans = trace.DepthFirst().Select(entry => entry.Span).ToList();
         spans.ShouldContain(span => span.ServiceName == "practices" && span.Name.StartsWith("outbox relay"));
         spans.ShouldContain(span => span.Kind == SpanKind.Producer);
         consumer.TraceId.ShouldBe(server.TraceId);
-    }
-
-    private static async Task<string> CreateDatabaseAsync(string serverConnectionString, string database, CancellationToken cancellationToken)
-    {
-        var connection = new NpgsqlConnectionStringBuilder(serverConnectionString);
-        await using (var dataSource = NpgsqlDataSource.Create(connection.ConnectionString))
-        await using (var command = dataSource.CreateCommand($"CREATE DATABASE {database}"))
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        connection.Database = database;
-        return connection.ConnectionString;
     }
 }

@@ -120,6 +120,18 @@ public sealed class RegistryReadTests(RegistryServiceFixture registry)
     }
 
     [Fact]
+    public async Task A_practice_is_found_by_its_ods_code_and_a_malformed_code_is_refused()
+    {
+        var found = await _client.ListPracticesAsync(new ListPracticesRequest { OdsCode = "Y02686", AsAtDate = AfterLaunch });
+        found.Practices.Single().DisplayName.ShouldBe("Heron Practice");
+        found.Practices.Single().Pcn.ShouldBe("pcns/leicester-central");
+
+        (await _client.ListPracticesAsync(new ListPracticesRequest { OdsCode = "C99999" })).Practices.ShouldBeEmpty();
+        (await RpcAssert.FailsWithFieldViolations(async () => await _client.ListPracticesAsync(new ListPracticesRequest { OdsCode = "c82037" })))
+            .ShouldBe(["ods_code"]);
+    }
+
+    [Fact]
     public async Task The_data_quality_report_shows_totals_gaps_duplicates_and_size_rule_exceptions()
     {
         var report = await _client.GetDataQualityReportAsync(new GetDataQualityReportRequest { AsAtDate = AfterLaunch });

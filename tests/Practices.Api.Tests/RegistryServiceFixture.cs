@@ -11,36 +11,34 @@ using Platform.Testing;
 namespace Practices.Api.Tests;
 
 /// <summary>
-/// The registry as its callers meet it: the real service process, started by the AppHost library with PostgreSQL and
-/// RabbitMQ on free ports and throw-away state, called over real HTTP/2 gRPC. Booted once for the test assembly; tests
-/// stay independent by reading as at dates before any test's writes take effect and by writing to different practices.
+/// The registry as its callers meet it: the real service process, started by the AppHost library with what it waits
+/// for (PostgreSQL, RabbitMQ) on free ports and throw-away state, called over real HTTP/2 gRPC. Booted once for the
+/// test assembly; tests stay independent by reading as at dates before any test's writes take effect and by writing
+/// to different practices.
 /// </summary>
-public sealed class RegistryServiceFixture : IAsyncLifetime
+public sealed class RegistryServiceFixture : AppHostFixture
 {
-    private DistributedApplication? _platform;
     private GrpcChannel? _channel;
+    private NpgsqlDataSource? _database;
 
-    public PracticeRegistryService.PracticeRegistryServiceClient Client { get; private set; } = null!;
+    /// <summary>Every call gets the running test's cancellation and a deadline.</summary>
+    public PracticeRegistryService.PracticeRegistryServiceClient Client => new(Channel.Intercept(new TestCallInterceptor(TimeSpan.FromSeconds(30))));
+
+    public GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(App.GetEndpoint("practices", "grpc"));
+
+    public Uri HttpEndpoint => App.GetEndpoint("practices", "http");
 
     /// <summary>The registry's own database, to check what a write left behind (the outbox, for one).</summary>
-    public NpgsqlDataSource Database { get; private set; } = null!;
+    public NpgsqlDataSource Database => _database ??= NpgsqlDataSource.Create(App.GetConnectionString("practicesdb"));
 
-    public async ValueTask InitializeAsync()
-    {
-        var builder = DistributedApplication.CreateBuilder(["--AppHost:Isolated=true", "--AppHost:Only=practices"]);
-        builder.AddPlatform();
-        _platform = builder.Build();
-        await _platform.StartAsync(TestContext.Current.CancellationToken);
+    protected override string[] Arguments => ["--AppHost:Only=practices"];
 
-        _channel = GrpcChannel.ForAddress(_platform.GetEndpoint("practices", "grpc"));
-        Client = new PracticeRegistryService.PracticeRegistryServiceClient(_channel.Intercept(new TestCallInterceptor(TimeSpan.FromSeconds(30))));
-        Database = NpgsqlDataSource.Create(_platform.GetConnectionString("practicesdb"));
-    }
+    protected override void AddResources(DistributedApplicationBuilder builder) => builder.AddPlatform();
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         _channel?.Dispose();
-        if (Database is not null) await Database.DisposeAsync();
-        if (_platform is not null) await _platform.DisposeAsync();
+        if (_database is not null) await _database.DisposeAsync();
+        await base.DisposeAsync();
     }
 }

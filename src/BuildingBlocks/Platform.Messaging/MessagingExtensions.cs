@@ -79,6 +79,9 @@ public static class MessagingExtensions
         });
 
         builder.Services.AddHostedService<OutboxDispatcher>();
+        builder.Services.AddSingleton(new BrokerReadinessCheck(new Uri(brokerUri)));
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(BrokerReadinessCheck.Name,
+            services => services.GetRequiredService<BrokerReadinessCheck>(), HealthStatus.Unhealthy, HealthCheckTags));
 
         return builder;
     }

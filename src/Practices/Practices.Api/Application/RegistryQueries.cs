@@ -22,8 +22,11 @@ public sealed class RegistryQueries(NpgsqlDataSource dataSource)
         return view.PopulationOf(view.Pcns.GetValueOrDefault(pcnId) ?? throw new NotFoundException("llr.practices.v1.Pcn", $"pcns/{pcnId}"));
     }
 
-    /// <summary>Practices ordered by id; with a PCN or CCG filter, only that PCN's or CCG's members on the date.</summary>
-    public async Task<IReadOnlyList<PracticeView>> ListPracticesAsync(DateOnly asAt, string? pcnId, Ccg? ccg, CancellationToken cancellationToken)
+    /// <summary>
+    /// Practices ordered by id; with a PCN or CCG filter, only that PCN's or CCG's members on the date; with an ODS code,
+    /// only the practice that has it.
+    /// </summary>
+    public async Task<IReadOnlyList<PracticeView>> ListPracticesAsync(DateOnly asAt, string? pcnId, Ccg? ccg, string? odsCode, CancellationToken cancellationToken)
     {
         var view = await LoadViewAsync(asAt, cancellationToken);
         if (pcnId is not null && !view.Pcns.ContainsKey(pcnId)) throw new NotFoundException("llr.practices.v1.Pcn", $"pcns/{pcnId}");
@@ -31,6 +34,7 @@ public sealed class RegistryQueries(NpgsqlDataSource dataSource)
             .Select(view.ViewOf)
             .Where(practice => pcnId is null || practice.Pcn?.Id == pcnId)
             .Where(practice => ccg is null || practice.Pcn?.Ccg == ccg)
+            .Where(practice => odsCode is null || practice.Practice.OdsCode == odsCode)
             .OrderBy(practice => practice.Practice.Id, StringComparer.Ordinal)
             .ToList();
     }

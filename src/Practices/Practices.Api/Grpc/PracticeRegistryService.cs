@@ -45,11 +45,12 @@ public sealed class PracticeRegistryService(
         var asAt = RequestParsing.AsAt(request.AsAtDate, Today, validation);
         var pcnId = string.IsNullOrEmpty(request.Pcn) ? null : ResourceNames.ParseId(request.Pcn, RequestParsing.Pcns, "pcn", validation);
         var ccg = RequestParsing.Ccg(request.Ccg, validation);
-        var query = $"practices|{asAt}|{pcnId}|{ccg}";
+        var odsCode = RequestParsing.OdsCode(request.OdsCode, validation);
+        var query = $"practices|{asAt}|{pcnId}|{ccg}|{odsCode}";
         var page = PageTokens.Read(request.PageSize, request.PageToken, query, defaultSize: 50, maxSize: 200, validation);
         validation.ThrowIfInvalid();
 
-        var practices = await queries.ListPracticesAsync(asAt, pcnId, ccg, context.CancellationToken);
+        var practices = await queries.ListPracticesAsync(asAt, pcnId, ccg, odsCode, context.CancellationToken);
         var (items, next) = Paginate(practices, practice => practice.Practice.Id, page, query);
         var response = new ListPracticesResponse { NextPageToken = next };
         response.Practices.AddRange(items.Select(practice => practice.ToProto()));

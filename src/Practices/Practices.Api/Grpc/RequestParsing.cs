@@ -3,6 +3,7 @@ using Platform.Domain.Errors;
 using Platform.ServiceDefaults.Grpc;
 using Practices.Api.Application;
 using Practices.Domain.Model;
+using Practices.Domain.Rules;
 using ProtoCcg = Llr.Practices.V1.Ccg;
 
 namespace Practices.Api.Grpc;
@@ -80,6 +81,14 @@ public static class RequestParsing
     /// <summary>An optional as-at date; unset means today.</summary>
     public static DateOnly AsAt(Google.Type.Date? date, DateOnly today, Validation validation) =>
         ProtoDates.OrDefault(date, "as_at_date", today, validation);
+
+    /// <summary>An optional ODS code filter; a malformed code is refused rather than matching nothing.</summary>
+    public static string? OdsCode(string odsCode, Validation validation)
+    {
+        if (odsCode.Length == 0) return null;
+        validation.Require(OdsCodes.IsValidPracticeCode(odsCode), "ods_code", $"\"{odsCode}\" is not a GP practice ODS code (a capital letter and five digits, e.g. C82037).");
+        return odsCode;
+    }
 
     /// <summary>An optional CCG filter; values this version does not know are refused rather than ignored.</summary>
     public static Domain.Model.Ccg? Ccg(ProtoCcg ccg, Validation validation)

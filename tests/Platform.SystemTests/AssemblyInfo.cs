@@ -1,0 +1,5 @@
+using Platform.Testing;
+
+// One platform for the assembly; the tests run one at a time because the readiness test stops and starts its servers.
+[assembly: AssemblyFixture(typeof(PlatformFixture))]
+[assembly: CollectionBehavior(CollectionBehavior.CollectionPerAssembly)]

@@ -1,0 +1,54 @@
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Platform.Testing;
+using Shouldly;
+
+namespace Platform.SystemTests;
+
+/// <summary>
+/// Readiness means the service can do its work: when its broker or its database goes away, /health and
+/// grpc.health.v1 say so (and /alive does not, since restarting the process would not help); when they come back,
+/// so does readiness, without restarting the service.
+/// </summary>
+public sealed class ReadinessTests(PlatformFixture platform)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
+
+    [Theory]
+    [InlineData("messaging")]
+    [InlineData("postgres")]
+    public async Task Readiness_follows_a_dependency_down_and_back_up(string dependency)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var http = new HttpClient { BaseAddress = platform.App.GetEndpoint("practices", "http") };
+        using var channel = GrpcChannel.ForAddress(platform.App.GetEndpoint("practices", "grpc"));
+        var health = new Health.HealthClient(channel);
+
+        await platform.App.StopResourceAsync(dependency);
+        try
+        {
+            await Eventually(async () => (await http.GetAsync("/health", cancellationToken)).IsSuccessStatusCode == false, cancellationToken);
+            (await health.CheckAsync(new HealthCheckRequest(), cancellationToken: cancellationToken)).Status
+                .ShouldBe(HealthCheckResponse.Types.ServingStatus.NotServing);
+            (await http.GetAsync("/alive", cancellationToken)).IsSuccessStatusCode.ShouldBeTrue();
+        }
+        finally
+        {
+            await platform.App.StartResourceAsync(dependency, cancellationToken);
+        }
+
+        await Eventually(async () => (await http.GetAsync("/health", cancellationToken)).IsSuccessStatusCode, cancellationToken);
+        (await health.CheckAsync(new HealthCheckRequest(), cancellationToken: cancellationToken)).Status
+            .ShouldBe(HealthCheckResponse.Types.ServingStatus.Serving);
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Not true within {Patience.TotalSeconds} s.");
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
+    }
+}
