@@ -11,6 +11,3 @@ app.MapDefaultEndpoints();
 app.MapApplicationEndpoints();
 
 app.Run();
-
-/// <summary>Visible to the service tests, which host the real app on Kestrel.</summary>
-public partial class Program;
