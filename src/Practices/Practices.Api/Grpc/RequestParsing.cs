@@ -17,6 +17,56 @@ public static class RequestParsing
     public const string Pcns = "pcns";
     public const string Practices = "practices";
 
+    public sealed record PcnsQuery(DateOnly AsAt, Domain.Model.Ccg? Ccg, PageTokens.Page Page);
+
+    public sealed record PracticesQuery(DateOnly AsAt, string? PcnId, Domain.Model.Ccg? Ccg, string? OdsCode, PageTokens.Page Page);
+
+    public sealed record OneQuery(string Id, DateOnly AsAt);
+
+    public static PcnsQuery Parse(ListPcnsRequest request, DateOnly today)
+    {
+        var validation = new Validation();
+        var asAt = AsAt(request.AsAtDate, today, validation);
+        var ccg = Ccg(request.Ccg, validation);
+        var page = PageTokens.Read(request.PageSize, request.PageToken, $"pcns|{asAt}|{ccg}", defaultSize: 50, maxSize: 100, validation);
+        validation.ThrowIfInvalid();
+        return new PcnsQuery(asAt, ccg, page);
+    }
+
+    public static PracticesQuery Parse(ListPracticesRequest request, DateOnly today)
+    {
+        var validation = new Validation();
+        var asAt = AsAt(request.AsAtDate, today, validation);
+        var pcnId = string.IsNullOrEmpty(request.Pcn) ? null : ResourceNames.ParseId(request.Pcn, Pcns, "pcn", validation);
+        var ccg = Ccg(request.Ccg, validation);
+        var odsCode = OdsCode(request.OdsCode, validation);
+        var page = PageTokens.Read(request.PageSize, request.PageToken, $"practices|{asAt}|{pcnId}|{ccg}|{odsCode}", defaultSize: 50, maxSize: 200, validation);
+        validation.ThrowIfInvalid();
+        return new PracticesQuery(asAt, pcnId, ccg, odsCode, page);
+    }
+
+    public static OneQuery Parse(GetPcnRequest request, DateOnly today) => One(request.Name, Pcns, request.AsAtDate, today);
+
+    public static OneQuery Parse(GetPracticeRequest request, DateOnly today) => One(request.Name, Practices, request.AsAtDate, today);
+
+    public static DateOnly Parse(GetDataQualityReportRequest request, DateOnly today)
+    {
+        var validation = new Validation();
+        var asAt = AsAt(request.AsAtDate, today, validation);
+        validation.ThrowIfInvalid();
+        return asAt;
+    }
+
+    /// <summary>A practice's list sizes, newest first: the page token carries the date of the last one returned.</summary>
+    public static (string PracticeId, PageTokens.Page Page) Parse(ListListSizesRequest request)
+    {
+        var validation = new Validation();
+        var practiceId = ResourceNames.ParseId(request.Parent, Practices, "parent", validation);
+        var page = PageTokens.Read(request.PageSize, request.PageToken, $"listSizes|{practiceId}", defaultSize: 50, maxSize: 200, validation);
+        validation.ThrowIfInvalid();
+        return (practiceId, page);
+    }
+
     public static TransferPractice Parse(TransferPracticeRequest request)
     {
         var validation = new Validation();
@@ -70,20 +120,21 @@ public static class RequestParsing
         return id;
     }
 
-    public static string PcnId(string name, string field)
+    private static OneQuery One(string name, string collection, Google.Type.Date? asAtDate, DateOnly today)
     {
         var validation = new Validation();
-        var id = ResourceNames.ParseId(name, Pcns, field, validation);
+        var id = ResourceNames.ParseId(name, collection, "name", validation);
+        var asAt = AsAt(asAtDate, today, validation);
         validation.ThrowIfInvalid();
-        return id;
+        return new OneQuery(id, asAt);
     }
 
     /// <summary>An optional as-at date; unset means today.</summary>
-    public static DateOnly AsAt(Google.Type.Date? date, DateOnly today, Validation validation) =>
+    private static DateOnly AsAt(Google.Type.Date? date, DateOnly today, Validation validation) =>
         ProtoDates.OrDefault(date, "as_at_date", today, validation);
 
     /// <summary>An optional ODS code filter; a malformed code is refused rather than matching nothing.</summary>
-    public static string? OdsCode(string odsCode, Validation validation)
+    private static string? OdsCode(string odsCode, Validation validation)
     {
         if (odsCode.Length == 0) return null;
         validation.Require(OdsCodes.IsValidPracticeCode(odsCode), "ods_code", $"\"{odsCode}\" is not a GP practice ODS code (a capital letter and five digits, e.g. C82037).");
@@ -91,7 +142,7 @@ public static class RequestParsing
     }
 
     /// <summary>An optional CCG filter; values this version does not know are refused rather than ignored.</summary>
-    public static Domain.Model.Ccg? Ccg(ProtoCcg ccg, Validation validation)
+    private static Domain.Model.Ccg? Ccg(ProtoCcg ccg, Validation validation)
     {
         if (ccg == ProtoCcg.Unspecified) return null;
         if (!Enum.IsDefined(ccg))
