@@ -193,6 +193,11 @@ public sealed class PostgresServerResource : Resource, IResourceWithConnectionSt
 
     private async Task<bool> CanConnectAsync(CancellationToken cancellationToken)
     {
+        // A connection attempt while the server is still recovering is refused with a FATAL line in its log, which reads
+        // like a failure to anyone watching the console; the server says when it is ready, so ask only after that.
+        if (_process?.Log.Tail(20).Any(line => line.Contains("ready to accept connections", StringComparison.Ordinal)) != true)
+            return false;
+
         try
         {
             await using var connection = new NpgsqlConnection(AdminConnectionString);

@@ -129,6 +129,8 @@ public sealed class RabbitMQServerResource : Resource, IResourceWithConnectionSt
         ["RABBITMQ_MNESIA_BASE"] = Path.Combine(home, "mnesia"),
         ["RABBITMQ_LOG_BASE"] = Path.Combine(home, "log"),
         ["RABBITMQ_LOGS"] = "-", // to stdout, so into our console with a [messaging] prefix
+        // Its ~120 info lines at every boot bury the other resources' output; warnings and errors still show.
+        ["RABBITMQ_LOG"] = "warning",
         ["RABBITMQ_CONF_ENV_FILE"] = Path.Combine(home, "rabbitmq-env.conf"),
         ["RABBITMQ_CONFIG_FILE"] = Path.Combine(home, "rabbitmq.conf"),
         ["RABBITMQ_ADVANCED_CONFIG_FILE"] = Path.Combine(home, "advanced.config"),
