@@ -51,7 +51,7 @@ public sealed class RegistryWriteTests(RegistryServiceFixture registry)
         });
 
         await using var command = registry.Database.CreateCommand(
-            "SELECT body FROM messaging.outbox WHERE message_type LIKE '%PracticeTransferred%' AND body::text LIKE '%LLR090%'");
+            "SELECT body FROM messaging.outbox WHERE message_type LIKE '%PracticeTransferred%' AND body->>'practiceId' = 'LLR090'");
         var body = (string)(await command.ExecuteScalarAsync())!;
         body.ShouldContain("leicester-central");
         body.ShouldContain("aegis-healthcare");
@@ -213,10 +213,17 @@ public sealed class RegistryWriteTests(RegistryServiceFixture registry)
             .ShouldBe(["predecessors", "effective_date"]);
     }
 
+    /// <summary>
+    /// Events in the outbox about one practice: the subject of the event, not any event that merely lists the practice
+    /// among a PCN's members (every event carries its PCNs' member lists).
+    /// </summary>
     private async Task<long> OutboxCountAsync(string messageType, string practiceId)
     {
-        await using var command = registry.Database.CreateCommand(
-            "SELECT count(*) FROM messaging.outbox WHERE message_type LIKE '%' || $1 || '%' AND body::text LIKE '%\"' || $2 || '\"%'");
+        await using var command = registry.Database.CreateCommand("""
+            SELECT count(*) FROM messaging.outbox
+            WHERE message_type LIKE '%' || $1 || '%'
+              AND $2 IN (body->>'practiceId', body->>'successorPracticeId')
+            """);
         command.Parameters.AddWithValue(messageType);
         command.Parameters.AddWithValue(practiceId);
         return (long)(await command.ExecuteScalarAsync())!;
