@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -11,7 +12,8 @@ namespace Platform.ServiceDefaults.Grpc;
 /// <summary>
 /// The one place where domain errors become gRPC statuses, with the google.rpc details a caller can act on:
 /// bad input → INVALID_ARGUMENT + BadRequest field violations; unknown resource → NOT_FOUND + ResourceInfo;
-/// a broken invariant → FAILED_PRECONDITION + PreconditionFailure; a lost race → ABORTED.
+/// a broken invariant → FAILED_PRECONDITION + PreconditionFailure; a lost race → ABORTED; a database that is down
+/// → UNAVAILABLE + RetryInfo.
 /// Anything else is our fault: INTERNAL, logged, with no detail leaked.
 /// </summary>
 public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
@@ -50,6 +52,11 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
 
             case ConcurrencyConflictException conflict:
                 return Rpc(Code.Aborted, conflict.Message, new ErrorInfo { Reason = "CONCURRENT_WRITE", Domain = "llr.nhs.uk" });
+
+            case DbException { IsTransient: true } unavailable:
+                // The database is down or unreachable: not the caller's fault, and worth retrying later.
+                logger.LogWarning(unavailable, "Database unavailable in {Method}", method);
+                return Rpc(Code.Unavailable, "A backing service is unavailable; retry later.", new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) });
 
             case OperationCanceledException:
                 return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));

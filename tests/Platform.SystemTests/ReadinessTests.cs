@@ -1,4 +1,6 @@
+using Grpc.Core;
 using Grpc.Health.V1;
+using Llr.Practices.V1;
 using Grpc.Net.Client;
 using Platform.Testing;
 using Shouldly;
@@ -31,6 +33,14 @@ public sealed class ReadinessTests(PlatformFixture platform)
             (await health.CheckAsync(new HealthCheckRequest(), cancellationToken: cancellationToken)).Status
                 .ShouldBe(HealthCheckResponse.Types.ServingStatus.NotServing);
             (await http.GetAsync("/alive", cancellationToken)).IsSuccessStatusCode.ShouldBeTrue();
+            if (dependency == "postgres")
+            {
+                // Calls that need the database say it is unavailable (retryable), not that the call was wrong or broke.
+                var registry = new PracticeRegistryService.PracticeRegistryServiceClient(channel);
+                var error = await Should.ThrowAsync<RpcException>(async () =>
+                    await registry.GetPcnAsync(new GetPcnRequest { Name = "pcns/salutem" }, cancellationToken: cancellationToken));
+                error.StatusCode.ShouldBe(StatusCode.Unavailable);
+            }
         }
         finally
         {

@@ -166,6 +166,16 @@ public sealed class RegistryReadTests(RegistryServiceFixture registry)
     }
 
     [Fact]
+    public async Task A_hand_made_page_token_is_refused_as_bad_input()
+    {
+        var forged = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("listSizes|LLR078\nnot-a-date"));
+
+        (await RpcAssert.FailsWithFieldViolations(async () =>
+                await _client.ListListSizesAsync(new ListListSizesRequest { Parent = "practices/LLR078", PageToken = forged })))
+            .ShouldBe(["page_token"]);
+    }
+
+    [Fact]
     public async Task A_page_token_cannot_be_replayed_against_another_query()
     {
         var first = await _client.ListPracticesAsync(new ListPracticesRequest { PageSize = 5, AsAtDate = AfterLaunch });

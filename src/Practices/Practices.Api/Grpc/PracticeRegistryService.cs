@@ -75,8 +75,7 @@ public sealed class PracticeRegistryService(
 
     public override async Task<ListListSizesResponse> ListListSizes(ListListSizesRequest request, ServerCallContext context)
     {
-        var (practiceId, page) = RequestParsing.Parse(request);
-        DateOnly? before = page.After is null ? null : DateOnly.Parse(page.After);
+        var (practiceId, before, page) = RequestParsing.Parse(request);
         // One more than the page, to know whether another page follows without a count query.
         var sizes = await queries.ListListSizesAsync(practiceId, before, page.Size + 1, context.CancellationToken);
         var items = sizes.Take(page.Size).ToList();

@@ -57,14 +57,23 @@ public static class RequestParsing
         return asAt;
     }
 
+    public sealed record ListSizesQuery(string PracticeId, DateOnly? Before, PageTokens.Page Page);
+
     /// <summary>A practice's list sizes, newest first: the page token carries the date of the last one returned.</summary>
-    public static (string PracticeId, PageTokens.Page Page) Parse(ListListSizesRequest request)
+    public static ListSizesQuery Parse(ListListSizesRequest request)
     {
         var validation = new Validation();
         var practiceId = ResourceNames.ParseId(request.Parent, Practices, "parent", validation);
         var page = PageTokens.Read(request.PageSize, request.PageToken, $"listSizes|{practiceId}", defaultSize: 50, maxSize: 200, validation);
+        DateOnly? before = null;
+        if (page.After is not null)
+        {
+            // Tokens are opaque, not signed: one edited by hand must be refused as bad input, not crash the call.
+            if (DateOnly.TryParseExact(page.After, "yyyy-MM-dd", out var date)) before = date;
+            else validation.Add("page_token", "is not a token this query returned; start again without a token.");
+        }
         validation.ThrowIfInvalid();
-        return (practiceId, page);
+        return new ListSizesQuery(practiceId, before, page);
     }
 
     public static TransferPractice Parse(TransferPracticeRequest request)
