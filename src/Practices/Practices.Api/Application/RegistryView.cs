@@ -9,8 +9,9 @@ namespace Practices.Api.Application;
 public sealed record PracticeView(Practice Practice, Membership? Membership, Pcn? Pcn, ListSizeSnapshot? LatestSize, DateOnly AsAt);
 
 /// <summary>
-/// The registry as at one date, loaded in four indexed queries. LLR has 25 PCNs and about 135 practices, so reading it
-/// whole is cheaper than a query per PCN and gives every answer one consistent picture.
+/// The registry as at one date, loaded in four indexed queries whatever is asked. LLR has 25 PCNs and 134 practices, so
+/// the whole registry is a few hundred rows; loading it together keeps every answer one consistent picture (the
+/// queries share a snapshot) and keeps each read path one code path. Revisit if the registry grows by orders.
 /// </summary>
 internal sealed class RegistryView
 {
