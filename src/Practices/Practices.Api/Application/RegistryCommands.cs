@@ -37,8 +37,7 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
             practice.Id, practice.OdsCode, plan.FromPcnId, plan.Started.PcnId, command.EffectiveFrom,
             Snapshots(after, plan.FromPcnId, plan.Started.PcnId), clock.GetUtcNow()), cancellationToken);
 
-        var newHistory = await RegistryStore.LoadMembershipsAsync(connection, transaction, [practice.Id], null, cancellationToken);
-        return (after.ViewOf(after.Practices[practice.Id]), newHistory);
+        return (after.ViewOf(after.Practices[practice.Id]), plan.ApplyTo(history));
     }
 
     public async Task<ListSizeSnapshot> RecordListSizeAsync(NpgsqlTransaction transaction, RecordListSize command, CancellationToken cancellationToken)
@@ -62,7 +61,11 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
     {
         var connection = transaction.Connection!;
         var ids = command.PredecessorIds.Prepend(command.SuccessorId).ToList();
-        var practices = await RegistryStore.LoadPracticesAsync(connection, transaction, ids, cancellationToken);
+
+        // The registry on the last day before the merge: the practices as they stand, and the lists that will be merged.
+        var lastDay = command.EffectiveFrom.AddDays(-1);
+        var before = await RegistryView.LoadAsync(connection, transaction, lastDay, cancellationToken);
+        var practices = before.Practices;
         if (ids.FirstOrDefault(id => !practices.ContainsKey(id)) is { } missing) throw RegistryQueries.PracticeNotFound(missing);
 
         var histories = (await RegistryStore.LoadMembershipsAsync(connection, transaction, ids, null, cancellationToken))
@@ -70,16 +73,12 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
             .ToDictionary(group => group.Key, group => (IReadOnlyList<Membership>)group.ToList());
         foreach (var id in ids) histories.TryAdd(id, []);
 
-        // The merged list is made of each practice's list on its last day before the merge.
-        var lastDay = command.EffectiveFrom.AddDays(-1);
-        var sizes = await RegistryStore.LoadLatestListSizesAsync(connection, transaction, ids, lastDay, cancellationToken);
-        var before = await RegistryView.LoadAsync(connection, transaction, lastDay, cancellationToken);
 
         var plan = MergeRules.Plan(
             practices[command.SuccessorId],
             command.PredecessorIds.Select(id => practices[id]).ToList(),
             histories,
-            ids.ToDictionary(id => id, id => sizes.GetValueOrDefault(id)),
+            ids.ToDictionary(id => id, id => before.LatestSizes.GetValueOrDefault(id)),
             command.EffectiveFrom);
 
         // Claim in id order so two merges over the same practices cannot deadlock.

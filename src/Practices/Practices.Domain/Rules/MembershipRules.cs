@@ -7,6 +7,12 @@ namespace Practices.Domain.Rules;
 public sealed record TransferPlan(Membership? Ended, Membership Started)
 {
     public string? FromPcnId => Ended?.PcnId;
+
+    /// <summary>The practice's history once the plan is carried out: the ended membership closed, the new one appended.</summary>
+    public IReadOnlyList<Membership> ApplyTo(IReadOnlyList<Membership> history) => history
+        .Select(membership => Ended is { } ended && membership.From == ended.From ? ended : membership)
+        .Append(Started)
+        .ToList();
 }
 
 /// <summary>
