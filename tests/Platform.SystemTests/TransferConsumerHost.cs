@@ -4,9 +4,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 using Platform.Contracts.Practices.V1;
 using Platform.Data;
 using Platform.Messaging;
@@ -16,7 +13,7 @@ namespace Platform.SystemTests;
 
 /// <summary>
 /// A downstream service in miniature, built from the same building blocks a real one uses: its own database, the
-/// messaging block with an idempotent inbox consumer, and telemetry exported over OTLP to the AppHost. It stands in
+/// messaging block with an idempotent inbox consumer, and ServiceDefaults' telemetry exported over OTLP to the AppHost. It stands in
 /// for Finance until Finance exists, so the system test can follow one transfer from the gRPC call to a consumer.
 /// </summary>
 public sealed class TransferConsumerHost : IAsyncDisposable
@@ -37,20 +34,13 @@ public sealed class TransferConsumerHost : IAsyncDisposable
             ["ConnectionStrings:ledgerdb"] = databaseConnectionString,
             ["ConnectionStrings:messaging"] = brokerConnectionString,
             ["OTEL_SERVICE_NAME"] = ServiceName,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpEndpoint.ToString(),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc",
         });
+        builder.ConfigureOpenTelemetry();
         builder.AddNpgsqlDataSource("ledgerdb");
         builder.Services.AddSingleton(Channel.CreateUnbounded<PracticeTransferred>());
         builder.AddMessaging(configureConsumers: bus => bus.AddConsumer<TransferLedgerConsumer>());
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(ServiceName))
-            .WithTracing(tracing => tracing
-                .AddSource("MassTransit", "Platform.Messaging")
-                .AddOtlpExporter(options =>
-                {
-                    options.Endpoint = otlpEndpoint;
-                    options.Protocol = OtlpExportProtocol.Grpc;
-                }));
-
         var host = builder.Build();
         await using (var command = host.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
             "CREATE TABLE IF NOT EXISTS transfers_seen (practice_id text NOT NULL, to_pcn text NOT NULL, effective_from date NOT NULL)"))
