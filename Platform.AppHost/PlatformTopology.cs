@@ -14,13 +14,25 @@ public static class PlatformTopology
         var messaging = builder.AddRabbitMQ("messaging", port: 55672, distributionPort: 55673, epmdPort: 55669);
 
         var practicesDb = postgres.AddDatabase("practicesdb", databaseName: "practices");
-        builder.AddProject("practices", "src/Practices/Practices.Api")
+        var practices = builder.AddProject("practices", "src/Practices/Practices.Api")
             .WithHttpEndpoint(port: 5101)
             .WithGrpcEndpoint(port: 5102)
             .WithReference(practicesDb)
             .WithReference(messaging)
             .WaitFor(practicesDb)
             .WaitFor(messaging);
+
+        // Finance reads the registry's API only to build its first copy of the populations, then follows its events.
+        var financeDb = postgres.AddDatabase("financedb", databaseName: "finance");
+        builder.AddProject("finance", "src/Finance/Finance.Api")
+            .WithHttpEndpoint(port: 5111)
+            .WithGrpcEndpoint(port: 5112)
+            .WithReference(financeDb)
+            .WithReference(messaging)
+            .WithReference(practices)
+            .WaitFor(financeDb)
+            .WaitFor(messaging)
+            .WaitFor(practices);
 
         return builder;
     }

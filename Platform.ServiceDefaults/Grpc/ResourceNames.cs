@@ -23,4 +23,30 @@ public static class ResourceNames
     }
 
     public static string Format(string collection, string id) => $"{collection}/{id}";
+
+    /// <summary>
+    /// The ids in a nested name, matched against a pattern such as "pcns/{pcn}/allocations/{year}": one id per
+    /// variable, in order. A missing or malformed name is a field violation and yields empty ids.
+    /// </summary>
+    public static string[] ParseIds(string name, string pattern, string field, Validation validation)
+    {
+        var expected = pattern.Split('/');
+        var variables = expected.Count(segment => segment.StartsWith('{'));
+        var empty = new string[variables];
+        Array.Fill(empty, "");
+        if (string.IsNullOrEmpty(name))
+        {
+            validation.Add(field, $"is required, as \"{pattern}\".");
+            return empty;
+        }
+        var actual = name.Split('/');
+        var matches = actual.Length == expected.Length && expected.Zip(actual).All(pair =>
+            pair.First.StartsWith('{') ? pair.Second.Length > 0 : pair.First == pair.Second);
+        if (!matches)
+        {
+            validation.Add(field, $"\"{name}\" is not a resource name of the form \"{pattern}\".");
+            return empty;
+        }
+        return expected.Zip(actual).Where(pair => pair.First.StartsWith('{')).Select(pair => pair.Second).ToArray();
+    }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Npgsql;
+using Platform.Data.Seeding;
 
 namespace Practices.Api.Infrastructure.Seeding;
 

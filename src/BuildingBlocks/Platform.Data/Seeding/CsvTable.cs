@@ -1,10 +1,10 @@
-namespace Practices.Api.Infrastructure.Seeding;
+namespace Platform.Data.Seeding;
 
 /// <summary>
 /// A seed CSV read by column name (RFC 4180 quoting), so the data files can carry notes and extra provenance columns
 /// without the loader caring.
 /// </summary>
-internal sealed class CsvTable
+public sealed class CsvTable
 {
     private readonly Dictionary<string, int> _columns;
     private readonly List<string[]> _rows;
@@ -56,7 +56,7 @@ internal sealed class CsvTable
     }
 }
 
-internal readonly record struct CsvRow(CsvTable Table, string[] Values)
+public readonly record struct CsvRow(CsvTable Table, string[] Values)
 {
     public string this[string column] => Table.Get(Values, column);
 

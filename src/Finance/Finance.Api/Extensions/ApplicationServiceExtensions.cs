@@ -1,0 +1,55 @@
+using Finance.Api.Application;
+using Finance.Api.Grpc;
+using Finance.Api.Infrastructure;
+using Finance.Api.Infrastructure.ReferenceData;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Platform.Data;
+using Platform.Data.Idempotency;
+using Platform.Data.Migrations;
+using Platform.Messaging;
+using RegistryClient = Llr.Practices.V1.PracticeRegistryService.PracticeRegistryServiceClient;
+
+namespace Finance.Api.Extensions;
+
+public static class ApplicationServiceExtensions
+{
+    /// <summary>Everything Finance needs beyond the service defaults: its database, the registry's events and API, and its own parts.</summary>
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDataSource("financedb");
+
+        // Registered before messaging: hosted services start in order, and the schema must exist before the outbox relay runs.
+        builder.Services.AddSingleton<SqlMigrator>();
+        builder.Services.AddSingleton<FinanceStore>();
+        builder.Services.AddHostedService<DatabaseInitializer>();
+
+        builder.AddMessaging(configureConsumers: bus =>
+        {
+            bus.AddConsumer<PracticeTransferredConsumer>();
+            bus.AddConsumer<ListSizeRecordedConsumer>();
+            bus.AddConsumer<PracticesMergedConsumer>();
+        });
+
+        // The registry, found by service discovery: "_grpc.practices" is its endpoint named "grpc".
+        builder.Services.AddGrpcClient<RegistryClient>(client => client.Address = new Uri("http://_grpc.practices"));
+        builder.Services.AddSingleton<PopulationCopyReadiness>();
+        builder.Services.AddHostedService<RegistryBootstrap>();
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("population-copy",
+            services => services.GetRequiredService<PopulationCopyReadiness>(), HealthStatus.Unhealthy, ["ready"]));
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_ => ReferenceDataFiles.Load(ReferenceDataFiles.Directory));
+        builder.Services.AddSingleton<IdempotentWrites>();
+        builder.Services.AddSingleton<FinanceQueries>();
+        builder.Services.AddSingleton<AllocationRecalculation>();
+        builder.Services.AddSingleton<FinanceCommands>();
+        builder.Services.AddSingleton<RegistryEventApplier>();
+        return builder;
+    }
+
+    public static WebApplication MapApplicationEndpoints(this WebApplication app)
+    {
+        app.MapGrpcService<FinanceService>();
+        return app;
+    }
+}

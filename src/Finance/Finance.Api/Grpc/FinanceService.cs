@@ -1,0 +1,81 @@
+using Finance.Api.Application;
+using Grpc.Core;
+using Llr.Finance.V1;
+using Platform.Data.Idempotency;
+using Platform.ServiceDefaults.Grpc;
+
+namespace Finance.Api.Grpc;
+
+/// <summary>
+/// llr.finance.v1.FinanceService: parse, delegate to the application layer, map back. No rules live here; errors
+/// thrown below become gRPC statuses in ServiceDefaults' ErrorMappingInterceptor.
+/// </summary>
+public sealed class FinanceService(FinanceQueries queries, FinanceCommands commands, IdempotentWrites writes)
+    : Llr.Finance.V1.FinanceService.FinanceServiceBase
+{
+    public override async Task<PcnAllocation> GetPcnAllocation(GetPcnAllocationRequest request, ServerCallContext context)
+    {
+        var (pcnId, year) = RequestParsing.Parse(request);
+        return (await queries.GetPcnAllocationAsync(pcnId, year, "name", context.CancellationToken)).ToProto();
+    }
+
+    public override async Task<SystemAllocation> GetSystemAllocation(GetSystemAllocationRequest request, ServerCallContext context) =>
+        (await queries.GetSystemAllocationAsync(RequestParsing.Parse(request), "name", context.CancellationToken)).ToProto();
+
+    public override async Task<ReconciliationReport> GetReconciliationReport(GetReconciliationReportRequest request, ServerCallContext context) =>
+        (await queries.GetReconciliationAsync(RequestParsing.Parse(request), "name", context.CancellationToken)).ToProto();
+
+    public override async Task<ArrsEntitlement> GetArrsEntitlement(GetArrsEntitlementRequest request, ServerCallContext context)
+    {
+        var (pcnId, year) = RequestParsing.Parse(request);
+        return (await queries.GetArrsEntitlementAsync(pcnId, year, "name", context.CancellationToken)).ToProto();
+    }
+
+    public override Task<ArrsClaim> CreateArrsClaim(CreateArrsClaimRequest request, ServerCallContext context)
+    {
+        var (pcnId, claim) = RequestParsing.Parse(request);
+        return writes.RunOnceAsync(request, request.RequestId, async (transaction, cancellationToken) =>
+            (await commands.CreateArrsClaimAsync(transaction, pcnId, claim, "claim.year", cancellationToken)).ToProto(), context.CancellationToken);
+    }
+
+    public override async Task<ListArrsClaimsResponse> ListArrsClaims(ListArrsClaimsRequest request, ServerCallContext context)
+    {
+        var query = RequestParsing.Parse(request);
+        var claims = await queries.ListArrsClaimsAsync(query.PcnId, query.Year, "year", context.CancellationToken);
+        var (page, next) = PageTokens.Paginate(Keyed(claims), entry => entry.Key, query.Page);
+        var response = new ListArrsClaimsResponse { NextPageToken = next };
+        response.Claims.AddRange(page.Select(entry => entry.Item.ToProto()));
+        return response;
+    }
+
+    public override async Task<BudgetStatement> GetBudgetStatement(GetBudgetStatementRequest request, ServerCallContext context)
+    {
+        var (statement, coCommissioning, gpForwardView) = await queries.GetBudgetStatementAsync(RequestParsing.Parse(request), "name", context.CancellationToken);
+        return statement.ToProto(coCommissioning, gpForwardView);
+    }
+
+    public override async Task<ListFundingRatesResponse> ListFundingRates(ListFundingRatesRequest request, ServerCallContext context)
+    {
+        var query = RequestParsing.Parse(request);
+        var rates = await queries.ListFundingRatesAsync(query.StreamId, query.Year, "parent", "year", context.CancellationToken);
+        var (page, next) = PageTokens.Paginate(Keyed(rates), entry => entry.Key, query.Page);
+        var response = new ListFundingRatesResponse { NextPageToken = next };
+        response.FundingRates.AddRange(page.Select(entry => entry.Item.ToProto(queries.Stream(entry.Item.StreamId))));
+        return response;
+    }
+
+    /// <summary>
+    /// Page keys for a list in its own stable order (claims oldest first; rates in table order): the position,
+    /// zero-padded so keys sort as the list does. Claims are only appended, so earlier positions never move.
+    /// </summary>
+    private static IReadOnlyList<(T Item, string Key)> Keyed<T>(IReadOnlyList<T> items) =>
+        items.Select((item, index) => (item, index.ToString("D10", System.Globalization.CultureInfo.InvariantCulture))).ToList();
+
+    public override Task<FundingRate> UpdateFundingRate(UpdateFundingRateRequest request, ServerCallContext context)
+    {
+        var change = RequestParsing.Parse(request);
+        return writes.RunOnceAsync(request, request.RequestId, async (transaction, cancellationToken) =>
+            (await commands.SetFundingRateAsync(transaction, change.StreamId, change.Year, change.RatePerHead, change.PartYearFactor, "funding_rate.name", cancellationToken))
+                .ToProto(queries.Stream(change.StreamId)), context.CancellationToken);
+    }
+}

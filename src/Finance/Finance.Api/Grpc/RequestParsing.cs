@@ -1,0 +1,141 @@
+using System.Globalization;
+using Finance.Domain.Arrs;
+using Finance.Domain.Model;
+using Llr.Finance.V1;
+using Platform.Domain.Errors;
+using Platform.ServiceDefaults.Grpc;
+using ProtoArrsRole = Llr.Finance.V1.ArrsRole;
+
+namespace Finance.Api.Grpc;
+
+/// <summary>
+/// Turns requests into arguments, collecting every field violation before answering, so a caller learns all that is
+/// wrong with a request at once (INVALID_ARGUMENT with google.rpc.BadRequest).
+/// </summary>
+public static class RequestParsing
+{
+    public sealed record PcnYear(string PcnId, FinancialYear Year);
+
+    public static PcnYear Parse(GetPcnAllocationRequest request) => PcnAndYear(request.Name, "pcns/{pcn}/allocations/{year}");
+
+    public static PcnYear Parse(GetArrsEntitlementRequest request) => PcnAndYear(request.Name, "pcns/{pcn}/arrsEntitlements/{year}");
+
+    public static FinancialYear Parse(GetSystemAllocationRequest request) => YearOnly(request.Name, "systemAllocations/{year}");
+
+    public static FinancialYear Parse(GetReconciliationReportRequest request) => YearOnly(request.Name, "reconciliationReports/{year}");
+
+    public static FinancialYear Parse(GetBudgetStatementRequest request) => YearOnly(request.Name, "budgetStatements/{year}");
+
+    public sealed record ClaimsQuery(string PcnId, FinancialYear? Year, PageTokens.Page Page);
+
+    public static ClaimsQuery Parse(ListArrsClaimsRequest request)
+    {
+        var validation = new Validation();
+        var pcnId = ResourceNames.ParseId(request.Parent, "pcns", "parent", validation);
+        var year = OptionalYear(request.Year, "year", validation);
+        var page = PageTokens.Read(request.PageSize, request.PageToken, $"arrs-claims|{pcnId}|{year}", defaultSize: 50, maxSize: 200, validation);
+        validation.ThrowIfInvalid();
+        return new ClaimsQuery(pcnId, year, page);
+    }
+
+    public sealed record RatesQuery(string? StreamId, FinancialYear? Year, PageTokens.Page Page);
+
+    public static RatesQuery Parse(ListFundingRatesRequest request)
+    {
+        var validation = new Validation();
+        var streamId = ResourceNames.ParseId(request.Parent, "fundingStreams", "parent", validation);
+        var year = OptionalYear(request.Year, "year", validation);
+        var page = PageTokens.Read(request.PageSize, request.PageToken, $"funding-rates|{streamId}|{year}", defaultSize: 50, maxSize: 200, validation);
+        validation.ThrowIfInvalid();
+        return new RatesQuery(streamId == "-" ? null : streamId, year, page);
+    }
+
+    public sealed record NewClaim(string PcnId, ArrsClaimRequest Claim);
+
+    public static NewClaim Parse(CreateArrsClaimRequest request)
+    {
+        var validation = new Validation();
+        var pcnId = ResourceNames.ParseId(request.Parent, "pcns", "parent", validation);
+        var claim = request.Claim ?? new Llr.Finance.V1.ArrsClaim();
+        var year = Year(claim.Year, "claim.year", validation);
+        var role = claim.Role switch
+        {
+            ProtoArrsRole.ClinicalPharmacist => Domain.Arrs.ArrsRole.ClinicalPharmacist,
+            ProtoArrsRole.SocialPrescriber => Domain.Arrs.ArrsRole.SocialPrescriber,
+            ProtoArrsRole.Physiotherapist => Domain.Arrs.ArrsRole.Physiotherapist,
+            ProtoArrsRole.PhysicianAssociate => Domain.Arrs.ArrsRole.PhysicianAssociate,
+            ProtoArrsRole.CommunityParamedic => Domain.Arrs.ArrsRole.CommunityParamedic,
+            _ => Invalid<Domain.Arrs.ArrsRole>(validation, "claim.role", "is required: one of the scheme's additional roles."),
+        };
+        var fte = Decimal(claim.Fte, "claim.fte", validation);
+        validation.Require(fte is null or > 0m, "claim.fte", "must be greater than 0 (whole-time equivalents in post).");
+        validation.Require(claim.Months is >= 1 and <= 12, "claim.months", $"must be between 1 and 12 (months in post in the year); got {claim.Months}.");
+        var salary = ProtoMoney.Read(claim.AnnualSalaryCost, "claim.annual_salary_cost", validation);
+        validation.Require(salary is null or > 0m, "claim.annual_salary_cost", "must be more than £0.");
+        validation.ThrowIfInvalid();
+        return new NewClaim(pcnId, new ArrsClaimRequest(year, role, fte!.Value, claim.Months, salary!.Value));
+    }
+
+    public sealed record RateChange(string StreamId, FinancialYear Year, decimal RatePerHead, decimal? PartYearFactor);
+
+    public static RateChange Parse(UpdateFundingRateRequest request)
+    {
+        var validation = new Validation();
+        var rate = request.FundingRate ?? new Llr.Finance.V1.FundingRate();
+        var ids = ResourceNames.ParseIds(rate.Name, "fundingStreams/{stream}/rates/{year}", "funding_rate.name", validation);
+        var year = ids[1].Length > 0 ? Year(ids[1], "funding_rate.name", validation) : default;
+        var perHead = ProtoMoney.Read(rate.RatePerHead, "funding_rate.rate_per_head", validation);
+        validation.Require(perHead is null or >= 0m, "funding_rate.rate_per_head", "must not be negative.");
+        decimal? factor = rate.PartYearFactor is null ? null : Decimal(rate.PartYearFactor, "funding_rate.part_year_factor", validation);
+        validation.Require(factor is null or > 0m and <= 1m, "funding_rate.part_year_factor", "must be more than 0 and at most 1 (the share of the year paid).");
+        validation.ThrowIfInvalid();
+        return new RateChange(ids[0], year, perHead!.Value, factor);
+    }
+
+    private static PcnYear PcnAndYear(string name, string pattern)
+    {
+        var validation = new Validation();
+        var ids = ResourceNames.ParseIds(name, pattern, "name", validation);
+        var year = ids[1].Length > 0 ? Year(ids[1], "name", validation) : default;
+        validation.ThrowIfInvalid();
+        return new PcnYear(ids[0], year);
+    }
+
+    private static FinancialYear YearOnly(string name, string pattern)
+    {
+        var validation = new Validation();
+        var ids = ResourceNames.ParseIds(name, pattern, "name", validation);
+        var year = ids[0].Length > 0 ? Year(ids[0], "name", validation) : default;
+        validation.ThrowIfInvalid();
+        return year;
+    }
+
+    private static FinancialYear Year(string text, string field, Validation validation)
+    {
+        if (FinancialYear.TryParse(text, out var year)) return year;
+        validation.Add(field, string.IsNullOrEmpty(text) ? "a financial year is required, like \"2019-20\"." : $"\"{text}\" is not a financial year like \"2019-20\".");
+        return default;
+    }
+
+    private static FinancialYear? OptionalYear(string text, string field, Validation validation) =>
+        string.IsNullOrEmpty(text) ? null : Year(text, field, validation);
+
+    private static decimal? Decimal(Google.Type.Decimal? value, string field, Validation validation)
+    {
+        if (value is null || string.IsNullOrEmpty(value.Value))
+        {
+            validation.Add(field, "is required, as a decimal such as \"1.5\".");
+            return null;
+        }
+        if (decimal.TryParse(value.Value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+            return number;
+        validation.Add(field, $"\"{value.Value}\" is not a decimal number.");
+        return null;
+    }
+
+    private static T Invalid<T>(Validation validation, string field, string description)
+    {
+        validation.Add(field, description);
+        return default!;
+    }
+}

@@ -1,0 +1,220 @@
+using Finance.Api.Infrastructure.ReferenceData;
+using Finance.Domain.Arrs;
+using Finance.Domain.Model;
+using Npgsql;
+
+namespace Finance.Api.Infrastructure;
+
+/// <summary>Finance's tables in SQL: funding rates, the copy of the registry's populations, and ARRS claims.</summary>
+public sealed class FinanceStore(NpgsqlDataSource dataSource)
+{
+    public NpgsqlDataSource DataSource => dataSource;
+
+    // ---- Funding rates ----------------------------------------------------------------------------------------------
+
+    private const string RateColumns =
+        "stream_id, year, rate_per_head, rate_source, part_year_factor, reference_date, published_amount, source, document_rate_per_head, document_rate_source";
+
+    public async Task<IReadOnlyList<FundingRate>> ListRatesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {RateColumns} FROM funding_rates ORDER BY stream_id, year", connection, transaction);
+        return await ReadAllAsync(command, ReadRate, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<FundingRate>> ListRatesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await ListRatesAsync(connection, null, cancellationToken);
+    }
+
+    /// <summary>Loads the documents' rates into an empty table; a table that has rates keeps them (users may have set some).</summary>
+    public async Task SeedRatesAsync(IReadOnlyList<FundingRate> rates, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE funding_rates IN EXCLUSIVE MODE", connection, transaction))
+            await lockTable.ExecuteNonQueryAsync(cancellationToken);
+        await using (var any = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM funding_rates)", connection, transaction))
+            if ((bool)(await any.ExecuteScalarAsync(cancellationToken))!) return;
+
+        var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var rate in rates)
+        {
+            var insert = new NpgsqlBatchCommand($"INSERT INTO funding_rates ({RateColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+            insert.Parameters.AddWithValue(rate.StreamId);
+            insert.Parameters.AddWithValue(rate.Year.ToString());
+            insert.Parameters.AddWithValue(rate.RatePerHead);
+            insert.Parameters.AddWithValue(SourceText(rate.RateSource));
+            insert.Parameters.AddWithValue(rate.PartYearFactor);
+            insert.Parameters.AddWithValue(rate.ReferenceDate);
+            insert.Parameters.AddWithValue((object?)rate.PublishedAmount ?? DBNull.Value);
+            insert.Parameters.AddWithValue(rate.Source);
+            insert.Parameters.AddWithValue(rate.DocumentRatePerHead);
+            insert.Parameters.AddWithValue(SourceText(rate.DocumentRateSource));
+            batch.BatchCommands.Add(insert);
+        }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Sets a rate and records the change; the row is locked so two concurrent sets apply one after the other.</summary>
+    public async Task<FundingRate?> SetRateAsync(NpgsqlTransaction transaction, string streamId, FinancialYear year, decimal ratePerHead, decimal? partYearFactor, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            WITH old AS (
+                SELECT rate_per_head, part_year_factor FROM funding_rates WHERE stream_id = $1 AND year = $2 FOR UPDATE
+            ), updated AS (
+                UPDATE funding_rates r
+                SET rate_per_head = $3, part_year_factor = coalesce($4, r.part_year_factor), rate_source = 'set', updated_at = now()
+                FROM old WHERE r.stream_id = $1 AND r.year = $2
+                RETURNING r.*, old.rate_per_head AS old_rate, old.part_year_factor AS old_factor
+            ), audit AS (
+                INSERT INTO funding_rate_changes (stream_id, year, old_rate_per_head, new_rate_per_head, old_part_year_factor, new_part_year_factor)
+                SELECT stream_id, year, old_rate, rate_per_head, old_factor, part_year_factor FROM updated
+            )
+            SELECT stream_id, year, rate_per_head, rate_source, part_year_factor, reference_date, published_amount, source, document_rate_per_head, document_rate_source
+            FROM updated
+            """, transaction.Connection, transaction);
+        command.Parameters.AddWithValue(streamId);
+        command.Parameters.AddWithValue(year.ToString());
+        command.Parameters.AddWithValue(ratePerHead);
+        command.Parameters.AddWithValue((object?)partYearFactor ?? DBNull.Value).NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Numeric;
+        var rates = await ReadAllAsync(command, ReadRate, cancellationToken);
+        return rates.Count == 0 ? null : rates[0];
+    }
+
+    private static FundingRate ReadRate(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        FinancialYear.Parse(reader.GetString(1)),
+        reader.GetDecimal(2),
+        ReferenceDataFiles.RateSource(reader.GetString(3)),
+        reader.GetDecimal(4),
+        reader.GetFieldValue<DateOnly>(5),
+        reader.IsDBNull(6) ? null : reader.GetDecimal(6),
+        reader.GetString(7),
+        reader.GetDecimal(8),
+        ReferenceDataFiles.RateSource(reader.GetString(9)));
+
+    private static string SourceText(RateSource source) => source.ToString().ToLowerInvariant();
+
+    // ---- The copy of the registry's populations ----------------------------------------------------------------------
+
+    public async Task<PopulationHistory> LoadPopulationsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT pcn_id, ccg_id, as_at, registered, weighted, source FROM pcn_populations", connection, transaction);
+        return new PopulationHistory(await ReadAllAsync(command, reader => new PcnPopulation(
+            reader.GetString(0),
+            reader.GetString(1),
+            reader.GetFieldValue<DateOnly>(2),
+            reader.GetInt64(3),
+            reader.IsDBNull(4) ? null : reader.GetInt64(4),
+            reader.GetString(5) == "stated" ? PopulationSource.Stated : PopulationSource.Computed), cancellationToken));
+    }
+
+    public async Task<PopulationHistory> LoadPopulationsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await LoadPopulationsAsync(connection, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records what the registry reports for a PCN from a date. The PCN's rows for later dates were taken before this
+    /// change was known, so they are dropped: from this date on, this row speaks for the PCN.
+    /// </summary>
+    public static void AddEventSnapshot(NpgsqlBatch batch, PcnPopulation population)
+    {
+        var drop = new NpgsqlBatchCommand("DELETE FROM pcn_populations WHERE pcn_id = $1 AND as_at > $2");
+        drop.Parameters.AddWithValue(population.PcnId);
+        drop.Parameters.AddWithValue(population.AsAt);
+        batch.BatchCommands.Add(drop);
+        batch.BatchCommands.Add(Upsert(population, "event", "DO UPDATE SET ccg_id = excluded.ccg_id, registered = excluded.registered, " +
+            "weighted = excluded.weighted, source = excluded.source, origin = excluded.origin, recorded_at = now()"));
+    }
+
+    /// <summary>A snapshot read from the registry's API at start-up; an event already recorded for the same date wins.</summary>
+    public static void AddBootstrapSnapshot(NpgsqlBatch batch, PcnPopulation population) =>
+        batch.BatchCommands.Add(Upsert(population, "bootstrap", "DO NOTHING"));
+
+    private static NpgsqlBatchCommand Upsert(PcnPopulation population, string origin, string onConflict)
+    {
+        var command = new NpgsqlBatchCommand(
+            $"INSERT INTO pcn_populations (pcn_id, as_at, ccg_id, registered, weighted, source, origin) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (pcn_id, as_at) {onConflict}");
+        command.Parameters.AddWithValue(population.PcnId);
+        command.Parameters.AddWithValue(population.AsAt);
+        command.Parameters.AddWithValue(population.CcgId);
+        command.Parameters.AddWithValue(population.Registered);
+        command.Parameters.AddWithValue((object?)population.Weighted ?? DBNull.Value).NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint;
+        command.Parameters.AddWithValue(population.Source == PopulationSource.Stated ? "stated" : "computed");
+        command.Parameters.AddWithValue(origin);
+        return command;
+    }
+
+    public async Task<bool> HasPopulationsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM pcn_populations)");
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    // ---- ARRS claims --------------------------------------------------------------------------------------------------
+
+    private const string ClaimColumns = "id, pcn_id, year, role, fte, months, annual_salary_cost, reimbursed_share, created_on";
+
+    /// <summary>
+    /// The PCN's claims for a year, read under a transaction-scoped lock on (PCN, year): two claims for the same PCN
+    /// and year are checked against the entitlement one after the other, so together they can never exceed it.
+    /// </summary>
+    public static async Task<IReadOnlyList<ArrsClaim>> LockYearClaimsAsync(NpgsqlTransaction transaction, string pcnId, FinancialYear year, CancellationToken cancellationToken)
+    {
+        await using (var lockYear = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('arrs-claims/' || $1 || '/' || $2, 0))", transaction.Connection, transaction))
+        {
+            lockYear.Parameters.AddWithValue(pcnId);
+            lockYear.Parameters.AddWithValue(year.ToString());
+            await lockYear.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return await ListClaimsAsync(transaction.Connection!, transaction, pcnId, year, cancellationToken);
+    }
+
+    public static async Task<IReadOnlyList<ArrsClaim>> ListClaimsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string pcnId, FinancialYear? year, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT {ClaimColumns} FROM arrs_claims WHERE pcn_id = $1 AND ($2::text IS NULL OR year = $2) ORDER BY sequence", connection, transaction);
+        command.Parameters.AddWithValue(pcnId);
+        command.Parameters.AddWithValue((object?)year?.ToString() ?? DBNull.Value).NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text;
+        return await ReadAllAsync(command, reader => new ArrsClaim(
+            reader.GetGuid(0),
+            reader.GetString(1),
+            FinancialYear.Parse(reader.GetString(2)),
+            ArrsRoles.Parse(reader.GetString(3)),
+            reader.GetDecimal(4),
+            reader.GetInt32(5),
+            reader.GetDecimal(6),
+            reader.GetDecimal(7),
+            reader.GetFieldValue<DateOnly>(8)), cancellationToken);
+    }
+
+    public static async Task InsertClaimAsync(NpgsqlTransaction transaction, ArrsClaim claim, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO arrs_claims ({ClaimColumns}, reimbursed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", transaction.Connection, transaction);
+        command.Parameters.AddWithValue(claim.Id);
+        command.Parameters.AddWithValue(claim.PcnId);
+        command.Parameters.AddWithValue(claim.Year.ToString());
+        command.Parameters.AddWithValue(claim.Role.ToId());
+        command.Parameters.AddWithValue(claim.Fte);
+        command.Parameters.AddWithValue(claim.Months);
+        command.Parameters.AddWithValue(claim.AnnualSalaryCost);
+        command.Parameters.AddWithValue(claim.ReimbursedShare);
+        command.Parameters.AddWithValue(claim.CreatedOn);
+        command.Parameters.AddWithValue(claim.Reimbursed);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<T>> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var items = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) items.Add(read(reader));
+        return items;
+    }
+}
