@@ -19,15 +19,24 @@ public static class AllocationCalculator
         PopulationHistory populations)
     {
         var lines = new List<AllocationLine>();
-        string? ccgId = null;
-        foreach (var rate in yearRates)
+        PcnPopulation? first = null;
+        foreach (var rate in yearRates.OrderBy(rate => rate.ReferenceDate))
         {
             if (populations.On(pcnId, rate.ReferenceDate) is not { } population) continue;
-            ccgId ??= population.CcgId;
+            first ??= population;
             lines.Add(Line(streams[rate.StreamId], rate, population, rate.RatePerHead));
         }
 
-        return ccgId is null ? null : new PcnAllocation(pcnId, ccgId, yearRates[0].Year, lines);
+        // Lines keep the order of the rates they were given (the table's order).
+        lines = lines.OrderBy(line => IndexOf(yearRates, line.Rate)).ToList();
+        return first is null ? null : new PcnAllocation(pcnId, first.CcgId, yearRates[0].Year, first.Registered, first.Source, lines);
+    }
+
+    private static int IndexOf(IReadOnlyList<FundingRate> rates, FundingRate rate)
+    {
+        for (var index = 0; index < rates.Count; index++)
+            if (ReferenceEquals(rates[index], rate)) return index;
+        return -1;
     }
 
     public static AllocationLine Line(FundingStream stream, FundingRate rate, PcnPopulation population, decimal ratePerHead)

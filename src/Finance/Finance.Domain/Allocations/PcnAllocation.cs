@@ -11,12 +11,17 @@ public sealed record AllocationLine(
     PopulationSource PopulationSource,
     decimal Amount);
 
-public sealed record PcnAllocation(string PcnId, string CcgId, FinancialYear Year, IReadOnlyList<AllocationLine> Lines)
+/// <summary>
+/// A PCN's allocation for a year. <see cref="Population"/> is its registered population on the year's first reference
+/// date (every stream of a year shares one in the documents), whatever list each line is paid on.
+/// </summary>
+public sealed record PcnAllocation(
+    string PcnId,
+    string CcgId,
+    FinancialYear Year,
+    long Population,
+    PopulationSource PopulationSource,
+    IReadOnlyList<AllocationLine> Lines)
 {
     public decimal Total => Lines.Sum(line => line.Amount);
-
-    /// <summary>The population of the year's first line (every stream of a year shares a reference date in the documents).</summary>
-    public long Population => Lines.Count == 0 ? 0 : Lines[0].Population;
-
-    public PopulationSource PopulationSource => Lines.Count == 0 ? PopulationSource.Computed : Lines[0].PopulationSource;
 }

@@ -42,6 +42,14 @@ public static class ArrsClaimRules
         IReadOnlyList<ArrsRoleYear> schedule,
         DateOnly today)
     {
+        // The caller checks input; these guard the rule itself against a caller that did not.
+        if (request.Year != entitlement.Funding.Year)
+            throw new ArgumentException($"A {request.Year} claim was checked against the {entitlement.Funding.Year} entitlement.", nameof(request));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.Fte, nameof(request.Fte));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.AnnualSalaryCost, nameof(request.AnnualSalaryCost));
+        if (request.Months is < 1 or > 12)
+            throw new ArgumentOutOfRangeException(nameof(request.Months), request.Months, "Months in post in a year run from 1 to 12.");
+
         var subject = $"pcns/{entitlement.PcnId}/arrsEntitlements/{request.Year}";
         var firstYear = schedule.Where(entry => entry.Role == request.Role).Select(entry => (FinancialYear?)entry.FirstYear).FirstOrDefault();
         if (firstYear is null || request.Year.CompareTo(firstYear.Value) < 0)

@@ -23,7 +23,7 @@ public static class CoCommissioningGrowth
                         return new CoCommissioningYear(allocation, null, null);
                     var previous = ordered[index - 1].Amount;
                     var growth = allocation.Amount - previous;
-                    return new CoCommissioningYear(allocation, growth, Money.Percent(growth, previous));
+                    return new CoCommissioningYear(allocation, growth, previous == 0 ? null : Money.Percent(growth, previous));
                 });
             })
             .ToList();

@@ -30,6 +30,6 @@ public readonly partial record struct FinancialYear(int StartYear) : IComparable
     public static FinancialYear Parse(string text) =>
         TryParse(text, out var year) ? year : throw new FormatException($"'{text}' is not a financial year like 2019-20.");
 
-    [GeneratedRegex(@"^\d{4}-\d{2}$")]
+    [GeneratedRegex(@"\A[0-9]{4}-[0-9]{2}\z")]
     private static partial Regex Pattern();
 }
