@@ -4,7 +4,9 @@ namespace Finance.Domain.Allocations;
 
 /// <summary>
 /// A PCN's allocation per stream = rate per head × the PCN's population on the stream's reference date × the
-/// part-year factor, rounded to the penny (<see cref="Money"/>). Totals are sums of the rounded lines.
+/// part-year factor. Every figure shown — a line, a PCN's total, a CCG's or LLR's — is rounded to the penny once,
+/// from exact amounts (<see cref="Money"/>). A total may therefore differ from the sum of its rounded parts by under
+/// a penny a part, but moving patients between PCNs can never change LLR's total.
 /// </summary>
 public static class AllocationCalculator
 {
@@ -42,7 +44,7 @@ public static class AllocationCalculator
     public static AllocationLine Line(FundingStream stream, FundingRate rate, PcnPopulation population, decimal ratePerHead)
     {
         var (patients, basisUsed) = population.For(stream.Basis);
-        return new AllocationLine(stream, rate, basisUsed, patients, population.Source, Amount(ratePerHead, patients, rate.PartYearFactor));
+        return new AllocationLine(stream, rate, basisUsed, patients, population.Source, ratePerHead * patients * rate.PartYearFactor);
     }
 
     /// <summary>Every PCN's allocation for the year: the PCNs that have a population on any of the year's reference dates.</summary>

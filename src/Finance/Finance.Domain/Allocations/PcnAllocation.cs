@@ -9,7 +9,11 @@ public sealed record AllocationLine(
     PatientBasis BasisUsed,
     long Population,
     PopulationSource PopulationSource,
-    decimal Amount);
+    decimal ExactAmount)
+{
+    /// <summary>The line to the penny. Totals are rounded from <see cref="ExactAmount"/>s, not summed from these.</summary>
+    public decimal Amount => Money.ToPenny(ExactAmount);
+}
 
 /// <summary>
 /// A PCN's allocation for a year. <see cref="Population"/> is its registered population on the year's first reference
@@ -23,5 +27,5 @@ public sealed record PcnAllocation(
     PopulationSource PopulationSource,
     IReadOnlyList<AllocationLine> Lines)
 {
-    public decimal Total => Lines.Sum(line => line.Amount);
+    public decimal Total => Money.ToPenny(Lines.Sum(line => line.ExactAmount));
 }

@@ -3,8 +3,10 @@ using Finance.Domain.Model;
 namespace Finance.Domain.Allocations;
 
 /// <summary>A stream's total over a set of PCNs, with the published figure where the document gives one.</summary>
-public sealed record StreamTotal(FundingStream Stream, decimal Computed, decimal? Published)
+public sealed record StreamTotal(FundingStream Stream, decimal Exact, decimal? Published)
 {
+    public decimal Computed => Money.ToPenny(Exact);
+
     public decimal? Difference => Computed - Published;
 }
 
@@ -16,7 +18,7 @@ public sealed record PublishedComparison(string Label, decimal Computed, decimal
 
 public sealed record CcgAllocation(string CcgId, long Population, IReadOnlyList<StreamTotal> Streams, IReadOnlyList<PublishedComparison> Published)
 {
-    public decimal Total => Streams.Sum(stream => stream.Computed);
+    public decimal Total => Money.ToPenny(Streams.Sum(stream => stream.Exact));
 }
 
 /// <summary>A year's allocation over LLR: by stream, by CCG and by PCN.</summary>
@@ -28,7 +30,7 @@ public sealed record SystemAllocation(
     IReadOnlyList<PcnAllocation> Pcns,
     IReadOnlyList<PublishedComparison> PublishedTotals)
 {
-    public decimal LlrTotal => LlrStreams.Sum(stream => stream.Computed);
+    public decimal LlrTotal => Money.ToPenny(LlrStreams.Sum(stream => stream.Exact));
 
     /// <summary>
     /// Sums the PCNs' allocations. <paramref name="statedTotals"/> are the table's printed totals (each over a set of
@@ -64,7 +66,7 @@ public sealed record SystemAllocation(
         return new SystemAllocation(year, llr, pcns.Sum(pcn => pcn.Population), ccgs, pcns, publishedTotals);
 
         static decimal SumOf(IReadOnlyList<StreamTotal> totals, IReadOnlyList<string> streamIds) =>
-            totals.Where(total => streamIds.Contains(total.Stream.Id)).Sum(total => total.Computed);
+            Money.ToPenny(totals.Where(total => streamIds.Contains(total.Stream.Id)).Sum(total => total.Exact));
     }
 
     private static List<StreamTotal> Totals(IReadOnlyList<FundingRate> yearRates, IReadOnlyList<PcnAllocation> pcns, bool published) =>
@@ -73,7 +75,7 @@ public sealed record SystemAllocation(
             {
                 var lines = pcns.SelectMany(pcn => pcn.Lines).Where(line => line.Rate.StreamId == rate.StreamId).ToList();
                 var stream = lines.FirstOrDefault()?.Stream;
-                return (stream, total: lines.Sum(line => line.Amount), rate);
+                return (stream, total: lines.Sum(line => line.ExactAmount), rate);
             })
             .Where(entry => entry.stream is not null)
             .Select(entry => new StreamTotal(entry.stream!, entry.total, published ? entry.rate.PublishedAmount : null))

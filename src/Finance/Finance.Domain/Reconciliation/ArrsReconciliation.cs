@@ -26,9 +26,8 @@ public sealed record ArrsReconciliation(
         var computed = ArrsEntitlementCalculator.Entitlement(funding.FundingPerNetwork, funding.LlrPopulation, scheme.NetworkPatients);
         var implied = funding.TotalLlrFunding * scheme.NetworkPatients / funding.LlrPopulation;
         var withinRounding = Math.Round(implied, 0, MidpointRounding.AwayFromZero) == funding.FundingPerNetwork;
-        var registryEntitlement = pcns.Sum(pcn =>
-            ArrsEntitlementCalculator.Entitlement(funding.FundingPerNetwork, pcn.For(PatientBasis.Weighted).Patients, scheme.NetworkPatients));
         var registryPopulation = pcns.Sum(pcn => pcn.For(PatientBasis.Weighted).Patients);
+        var registryEntitlement = ArrsEntitlementCalculator.Entitlement(funding.FundingPerNetwork, registryPopulation, scheme.NetworkPatients);
         var extra = registryPopulation - funding.LlrPopulation;
         var explanation =
             $"The document's LLR population is {funding.LlrPopulation:N0}; the registry's {pcns.Count} PCNs hold {registryPopulation:N0} " +

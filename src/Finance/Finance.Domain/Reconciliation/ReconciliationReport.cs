@@ -89,7 +89,7 @@ public sealed record ReconciliationReport(
         // The registry's figure at the document's rate, so the difference is the population's alone.
         var pcns = populations.AllOn(rate.ReferenceDate);
         var registryLines = pcns.Select(pcn => AllocationCalculator.Line(stream, rate, pcn, rate.DocumentRatePerHead)).ToList();
-        var registryAmount = registryLines.Sum(line => line.Amount);
+        var registryAmount = Money.ToPenny(registryLines.Sum(line => line.ExactAmount));
         var registryPopulation = registryLines.Sum(line => line.Population);
         var stated = pcns.Count(pcn => pcn.Source == PopulationSource.Stated);
 

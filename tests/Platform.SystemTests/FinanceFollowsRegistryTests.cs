@@ -1,0 +1,101 @@
+using Grpc.Net.Client;
+using Llr.Finance.V1;
+using Llr.Practices.V1;
+using Platform.AppHost.Hosting;
+using Platform.Telemetry.Spans;
+using Platform.Testing;
+using Shouldly;
+
+namespace Platform.SystemTests;
+
+/// <summary>
+/// Finance follows the registry across the platform: a transfer made in the registry reaches Finance through the
+/// outbox and RabbitMQ, both PCNs' allocations change while LLR's total does not, and one trace runs from the
+/// transfer call to Finance's consumer.
+/// </summary>
+public sealed class FinanceFollowsRegistryTests(PlatformFixture platform) : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private const string Year = "2023-24";
+    private DistributedApplication App => platform.App;
+    private GrpcChannel _registryChannel = null!;
+    private GrpcChannel _financeChannel = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        _registryChannel = GrpcChannel.ForAddress(App.GetEndpoint("practices", "grpc"));
+        _financeChannel = GrpcChannel.ForAddress(App.GetEndpoint("finance", "grpc"));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _registryChannel?.Dispose();
+        _financeChannel?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_transfer_changes_both_PCNs_allocations_leaves_LLR_unchanged_and_is_one_trace()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var registry = new PracticeRegistryService.PracticeRegistryServiceClient(_registryChannel);
+        var finance = new FinanceService.FinanceServiceClient(_financeChannel);
+
+        // LLR091 (3,744 patients, 000_0b818a8f861e84b5.txt) moves from Leicester Central to Salutem: both PCNs have
+        // every member's list size, so both populations are computed and both change by exactly that many patients.
+        const long movedPatients = 3744;
+        var centralBefore = await AllocationAsync(finance, "leicester-central", cancellationToken);
+        var salutemBefore = await AllocationAsync(finance, "salutem", cancellationToken);
+        var llrBefore = await finance.GetSystemAllocationAsync(new GetSystemAllocationRequest { Name = $"systemAllocations/{Year}" }, cancellationToken: cancellationToken);
+
+        await registry.TransferPracticeAsync(new TransferPracticeRequest
+        {
+            Name = "practices/LLR091",
+            TargetPcn = "pcns/salutem",
+            EffectiveDate = new Google.Type.Date { Year = 2022, Month = 6, Day = 1 },
+            RequestId = Guid.NewGuid().ToString(),
+        }, cancellationToken: cancellationToken);
+
+        var centralAfter = await WaitForChangeAsync(finance, "leicester-central", centralBefore, cancellationToken);
+        var salutemAfter = await AllocationAsync(finance, "salutem", cancellationToken);
+        var llrAfter = await finance.GetSystemAllocationAsync(new GetSystemAllocationRequest { Name = $"systemAllocations/{Year}" }, cancellationToken: cancellationToken);
+
+        centralAfter.Lines[0].Population.ShouldBe(centralBefore.Lines[0].Population - movedPatients);
+        salutemAfter.Lines[0].Population.ShouldBe(salutemBefore.Lines[0].Population + movedPatients);
+        var expectedShift = centralBefore.Lines.Sum(line => Pounds(line.RatePerHead) * movedPatients * decimal.Parse(line.PartYearFactor.Value, System.Globalization.CultureInfo.InvariantCulture));
+        (Pounds(centralBefore.Total) - Pounds(centralAfter.Total)).ShouldBe(expectedShift, tolerance: 0.01m * centralBefore.Lines.Count);
+        (Pounds(salutemAfter.Total) - Pounds(salutemBefore.Total)).ShouldBe(expectedShift, tolerance: 0.01m * centralBefore.Lines.Count);
+        // LLR's total is rounded once from exact amounts, so it does not move even by the pennies PCN rounding shifts.
+        Pounds(llrAfter.LlrTotal).ShouldBe(Pounds(llrBefore.LlrTotal));
+        llrAfter.LlrPopulation.ShouldBe(llrBefore.LlrPopulation);
+
+        // One trace: the registry's gRPC server span, its outbox relay, the broker hop, and Finance's consumer.
+        var server = await App.Spans.WaitForSpanAsync(span =>
+            span.ServiceName == "practices" && span.Kind == SpanKind.Server && span.Name.Contains("TransferPractice"), Patience, cancellationToken);
+        var consumer = await App.Spans.WaitForSpanAsync(span =>
+            span.ServiceName == "finance" && span.Kind == SpanKind.Consumer && span.TraceId == server.TraceId, Patience, cancellationToken);
+        consumer.TraceId.ShouldBe(server.TraceId);
+        var spans = App.Spans.GetTrace(server.TraceId)!.DepthFirst().Select(entry => entry.Span).ToList();
+        spans.ShouldContain(span => span.ServiceName == "practices" && span.Name.StartsWith("outbox relay"));
+        spans.ShouldContain(span => span.Kind == SpanKind.Producer);
+    }
+
+    private static Task<PcnAllocation> AllocationAsync(FinanceService.FinanceServiceClient finance, string pcn, CancellationToken cancellationToken) =>
+        finance.GetPcnAllocationAsync(new GetPcnAllocationRequest { Name = $"pcns/{pcn}/allocations/{Year}" }, cancellationToken: cancellationToken).ResponseAsync;
+
+    private static async Task<PcnAllocation> WaitForChangeAsync(FinanceService.FinanceServiceClient finance, string pcn, PcnAllocation before, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var now = await AllocationAsync(finance, pcn, cancellationToken);
+            if (!now.Total.Equals(before.Total)) return now;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Finance's {Year} allocation for {pcn} did not change within {Patience.TotalSeconds} s of the transfer.");
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+    }
+
+    private static decimal Pounds(Google.Type.Money money) => money.Units + money.Nanos / 1_000_000_000m;
+}
