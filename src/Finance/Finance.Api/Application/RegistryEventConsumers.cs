@@ -10,21 +10,31 @@ using ContractBasis = Platform.Contracts.Practices.V1.PopulationBasis;
 namespace Finance.Api.Application;
 
 /// <summary>
-/// Keeps Finance's copy of the registry's populations up to date. Each registry event carries the state of every PCN
-/// it touched, as at the date it takes effect; Finance records it, recomputes those PCNs and publishes their new
-/// allocations, all in the inbox transaction, so a redelivered event changes nothing twice.
+/// Keeps Finance's copy of the registry's populations up to date. Each registry event carries every PCN it touched
+/// from the date it takes effect on (its timeline): Finance replaces what it holds for those PCNs from that date with
+/// it, recomputes them and publishes their new allocations, all in the inbox transaction, so a redelivered event
+/// changes nothing twice.
 /// </summary>
 public sealed class RegistryEventApplier(AllocationRecalculation recalculation)
 {
-    public async Task ApplyAsync(NpgsqlTransaction transaction, IReadOnlyList<PcnSnapshot> affected, AllocationChangeReason reason, Guid? messageId, CancellationToken cancellationToken)
+    /// <param name="affected">The PCNs as at the effective date: all an event from before the timeline existed carries.</param>
+    /// <param name="timeline">Each PCN's states from the effective date on; null from an older registry.</param>
+    public async Task ApplyAsync(
+        NpgsqlTransaction transaction,
+        IReadOnlyList<PcnSnapshot> affected,
+        IReadOnlyList<PcnSnapshot>? timeline,
+        AllocationChangeReason reason,
+        Guid? messageId,
+        CancellationToken cancellationToken)
     {
         var batch = new NpgsqlBatch(transaction.Connection, transaction);
-        foreach (var snapshot in affected)
-            FinanceStore.AddEventSnapshot(batch, ToPopulation(snapshot));
+        foreach (var pcn in (timeline ?? affected).GroupBy(snapshot => snapshot.PcnId))
+            FinanceStore.ReplaceFrom(batch, pcn.Select(ToPopulation).OrderBy(population => population.AsAt).ToList());
         if (batch.BatchCommands.Count > 0)
             await batch.ExecuteNonQueryAsync(cancellationToken);
 
-        await recalculation.PublishAsync(transaction, reason, messageId, affected.Select(snapshot => snapshot.PcnId).ToHashSet(), years: null, cancellationToken);
+        var pcnIds = (timeline ?? affected).Select(snapshot => snapshot.PcnId).ToHashSet();
+        await recalculation.PublishAsync(transaction, reason, messageId, pcnIds, years: null, cancellationToken);
     }
 
     public static PcnPopulation ToPopulation(PcnSnapshot snapshot) => new(
@@ -39,17 +49,17 @@ public sealed class RegistryEventApplier(AllocationRecalculation recalculation)
 public sealed class PracticeTransferredConsumer(NpgsqlDataSource dataSource, RegistryEventApplier applier) : InboxConsumer<PracticeTransferred>(dataSource)
 {
     protected override Task HandleAsync(PracticeTransferred message, NpgsqlTransaction transaction, ConsumeContext<PracticeTransferred> context) =>
-        applier.ApplyAsync(transaction, message.AffectedPcns, AllocationChangeReason.PracticeTransferred, context.MessageId, context.CancellationToken);
+        applier.ApplyAsync(transaction, message.AffectedPcns, message.AffectedPcnsTimeline, AllocationChangeReason.PracticeTransferred, context.MessageId, context.CancellationToken);
 }
 
 public sealed class ListSizeRecordedConsumer(NpgsqlDataSource dataSource, RegistryEventApplier applier) : InboxConsumer<ListSizeRecorded>(dataSource)
 {
     protected override Task HandleAsync(ListSizeRecorded message, NpgsqlTransaction transaction, ConsumeContext<ListSizeRecorded> context) =>
-        applier.ApplyAsync(transaction, message.AffectedPcns, AllocationChangeReason.ListSizeRecorded, context.MessageId, context.CancellationToken);
+        applier.ApplyAsync(transaction, message.AffectedPcns, message.AffectedPcnsTimeline, AllocationChangeReason.ListSizeRecorded, context.MessageId, context.CancellationToken);
 }
 
 public sealed class PracticesMergedConsumer(NpgsqlDataSource dataSource, RegistryEventApplier applier) : InboxConsumer<PracticesMerged>(dataSource)
 {
     protected override Task HandleAsync(PracticesMerged message, NpgsqlTransaction transaction, ConsumeContext<PracticesMerged> context) =>
-        applier.ApplyAsync(transaction, message.AffectedPcns, AllocationChangeReason.PracticesMerged, context.MessageId, context.CancellationToken);
+        applier.ApplyAsync(transaction, message.AffectedPcns, message.AffectedPcnsTimeline, AllocationChangeReason.PracticesMerged, context.MessageId, context.CancellationToken);
 }

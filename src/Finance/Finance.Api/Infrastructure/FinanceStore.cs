@@ -13,7 +13,7 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
     // ---- Funding rates ----------------------------------------------------------------------------------------------
 
     private const string RateColumns =
-        "stream_id, year, rate_per_head, rate_source, part_year_factor, reference_date, published_amount, source, document_rate_per_head, document_rate_source";
+        "stream_id, year, rate_per_head, rate_source, part_year_factor, reference_date, published_amount, source, document_rate_per_head, document_rate_source, document_part_year_factor";
 
     public async Task<IReadOnlyList<FundingRate>> ListRatesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
@@ -40,7 +40,7 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
         var batch = new NpgsqlBatch(connection, transaction);
         foreach (var rate in rates)
         {
-            var insert = new NpgsqlBatchCommand($"INSERT INTO funding_rates ({RateColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+            var insert = new NpgsqlBatchCommand($"INSERT INTO funding_rates ({RateColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
             insert.Parameters.AddWithValue(rate.StreamId);
             insert.Parameters.AddWithValue(rate.Year.ToString());
             insert.Parameters.AddWithValue(rate.RatePerHead);
@@ -51,6 +51,7 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
             insert.Parameters.AddWithValue(rate.Source);
             insert.Parameters.AddWithValue(rate.DocumentRatePerHead);
             insert.Parameters.AddWithValue(SourceText(rate.DocumentRateSource));
+            insert.Parameters.AddWithValue(rate.DocumentPartYearFactor);
             batch.BatchCommands.Add(insert);
         }
         await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -72,7 +73,7 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
                 INSERT INTO funding_rate_changes (stream_id, year, old_rate_per_head, new_rate_per_head, old_part_year_factor, new_part_year_factor)
                 SELECT stream_id, year, old_rate, rate_per_head, old_factor, part_year_factor FROM updated
             )
-            SELECT stream_id, year, rate_per_head, rate_source, part_year_factor, reference_date, published_amount, source, document_rate_per_head, document_rate_source
+            SELECT stream_id, year, rate_per_head, rate_source, part_year_factor, reference_date, published_amount, source, document_rate_per_head, document_rate_source, document_part_year_factor
             FROM updated
             """, transaction.Connection, transaction);
         command.Parameters.AddWithValue(streamId);
@@ -93,7 +94,8 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
         reader.IsDBNull(6) ? null : reader.GetDecimal(6),
         reader.GetString(7),
         reader.GetDecimal(8),
-        ReferenceDataFiles.RateSource(reader.GetString(9)));
+        ReferenceDataFiles.RateSource(reader.GetString(9)),
+        reader.GetDecimal(10));
 
     private static string SourceText(RateSource source) => source.ToString().ToLowerInvariant();
 
@@ -119,17 +121,18 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Records what the registry reports for a PCN from a date. The PCN's rows for later dates were taken before this
-    /// change was known, so they are dropped: from this date on, this row speaks for the PCN.
+    /// Replaces what Finance holds for one PCN from the first snapshot's date on with <paramref name="timeline"/>
+    /// (oldest first): the registry's account of the PCN from that date, as it stands after the change. Rows for later
+    /// dates were taken before the change was known, so none of them is kept.
     /// </summary>
-    public static void AddEventSnapshot(NpgsqlBatch batch, PcnPopulation population)
+    public static void ReplaceFrom(NpgsqlBatch batch, IReadOnlyList<PcnPopulation> timeline)
     {
-        var drop = new NpgsqlBatchCommand("DELETE FROM pcn_populations WHERE pcn_id = $1 AND as_at > $2");
-        drop.Parameters.AddWithValue(population.PcnId);
-        drop.Parameters.AddWithValue(population.AsAt);
+        var drop = new NpgsqlBatchCommand("DELETE FROM pcn_populations WHERE pcn_id = $1 AND as_at >= $2");
+        drop.Parameters.AddWithValue(timeline[0].PcnId);
+        drop.Parameters.AddWithValue(timeline[0].AsAt);
         batch.BatchCommands.Add(drop);
-        batch.BatchCommands.Add(Upsert(population, "event", "DO UPDATE SET ccg_id = excluded.ccg_id, registered = excluded.registered, " +
-            "weighted = excluded.weighted, source = excluded.source, origin = excluded.origin, recorded_at = now()"));
+        foreach (var population in timeline)
+            batch.BatchCommands.Add(Upsert(population, "event", "DO NOTHING"));
     }
 
     /// <summary>A snapshot read from the registry's API at start-up; an event already recorded for the same date wins.</summary>

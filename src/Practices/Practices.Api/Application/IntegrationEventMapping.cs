@@ -20,4 +20,15 @@ internal static class IntegrationEventMapping
         population.ComputedWeighted,
         population.Population,
         population.Basis == Practices.Domain.Rules.PopulationBasis.Computed ? ContractBasis.Computed : ContractBasis.Stated);
+
+    /// <summary>Whether two snapshots of a PCN describe the same state, whatever their dates.</summary>
+    public static bool SameState(PcnSnapshot first, PcnSnapshot second) =>
+        first.PcnId == second.PcnId
+        && first.CcgId == second.CcgId
+        && first.Population == second.Population
+        && first.PopulationBasis == second.PopulationBasis
+        && first.StatedPopulation == second.StatedPopulation
+        && first.ComputedRegisteredPatients == second.ComputedRegisteredPatients
+        && first.ComputedWeightedPatients == second.ComputedWeightedPatients
+        && first.Members.SequenceEqual(second.Members);
 }

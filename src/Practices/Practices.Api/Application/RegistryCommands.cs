@@ -33,9 +33,11 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
         await RegistryStore.InsertMembershipAsync(transaction, plan.Started, cancellationToken);
 
         var after = await RegistryView.LoadAsync(connection, transaction, command.EffectiveFrom, cancellationToken);
+        string?[] affected = [plan.FromPcnId, plan.Started.PcnId];
         await outbox.EnqueueAsync(transaction, new PracticeTransferred(
             practice.Id, practice.OdsCode, plan.FromPcnId, plan.Started.PcnId, command.EffectiveFrom,
-            Snapshots(after, plan.FromPcnId, plan.Started.PcnId), clock.GetUtcNow()), cancellationToken);
+            Snapshots(after, affected), clock.GetUtcNow(),
+            await TimelineAsync(transaction, command.EffectiveFrom, affected, cancellationToken)), cancellationToken);
 
         return (after.ViewOf(after.Practices[practice.Id]), plan.ApplyTo(history));
     }
@@ -50,9 +52,14 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
         await RegistryStore.UpsertListSizeAsync(transaction, snapshot, cancellationToken);
 
         var after = await RegistryView.LoadAsync(transaction.Connection!, transaction, command.AsAt, cancellationToken);
+        // The size counts from its date until the practice's next one, in whichever PCNs it belongs to meanwhile,
+        // including one it joins only after the size's date.
+        var history = await RegistryStore.LoadMembershipsAsync(transaction.Connection!, transaction, [practice.Id], null, cancellationToken);
+        var touched = history.Where(membership => membership.To is not { } to || to >= command.AsAt).Select(membership => (string?)membership.PcnId).ToArray();
         await outbox.EnqueueAsync(transaction, new ListSizeRecorded(
             practice.Id, practice.OdsCode, command.AsAt, command.RegisteredPatients, command.WeightedPatients,
-            Snapshots(after, after.ViewOf(practice).Pcn?.Id), clock.GetUtcNow()), cancellationToken);
+            Snapshots(after, after.ViewOf(practice).Pcn?.Id), clock.GetUtcNow(),
+            await TimelineAsync(transaction, command.AsAt, touched, cancellationToken)), cancellationToken);
         return snapshot;
     }
 
@@ -92,7 +99,8 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
         var affected = ids.Select(id => before.ViewOf(before.Practices[id]).Pcn?.Id).Append(after.ViewOf(after.Practices[command.SuccessorId]).Pcn?.Id);
         await outbox.EnqueueAsync(transaction, new PracticesMerged(
             command.SuccessorId, practices[command.SuccessorId].OdsCode, command.PredecessorIds, command.EffectiveFrom,
-            Snapshots(after, affected.ToArray()), clock.GetUtcNow()), cancellationToken);
+            Snapshots(after, affected.ToArray()), clock.GetUtcNow(),
+            await TimelineAsync(transaction, command.EffectiveFrom, affected.ToArray(), cancellationToken)), cancellationToken);
 
         return (after.ViewOf(after.Practices[command.SuccessorId]), command.PredecessorIds.Select(id => after.ViewOf(after.Practices[id])).ToList());
     }
@@ -107,6 +115,31 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
     {
         if (!await RegistryStore.TryBumpVersionAsync(transaction, practice, cancellationToken))
             throw new ConcurrencyConflictException($"Practice {practice.Id} was changed by a concurrent write; read it again and retry.");
+    }
+
+    /// <summary>
+    /// Each touched PCN from <paramref name="from"/> on, as the registry stands after the write: its state on that date
+    /// and on every later date its members or their sizes change (unchanged states are left out).
+    /// </summary>
+    private static async Task<IReadOnlyList<PcnSnapshot>> TimelineAsync(
+        NpgsqlTransaction transaction, DateOnly from, IReadOnlyCollection<string?> pcnIds, CancellationToken cancellationToken)
+    {
+        var ids = pcnIds.OfType<string>().Distinct().ToList();
+        var days = await RegistryStore.LoadChangeDatesAsync(transaction.Connection!, transaction, from, cancellationToken);
+        var timeline = new List<PcnSnapshot>();
+        var latest = new Dictionary<string, PcnSnapshot>();
+        foreach (var day in days.Prepend(from))
+        {
+            var view = await RegistryView.LoadAsync(transaction.Connection!, transaction, day, cancellationToken);
+            foreach (var id in ids)
+            {
+                var snapshot = IntegrationEventMapping.ToSnapshot(view.PopulationOf(view.Pcns[id]));
+                if (latest.TryGetValue(id, out var previous) && IntegrationEventMapping.SameState(previous, snapshot)) continue;
+                latest[id] = snapshot;
+                timeline.Add(snapshot);
+            }
+        }
+        return timeline;
     }
 
     /// <summary>The state of each touched PCN after the change, so consumers can recompute without calling back.</summary>

@@ -126,6 +126,26 @@ internal static class RegistryStore
     /// transaction changed it first, this finds no row (it waits for that transaction, then sees the new version)
     /// and the write is refused as a conflict instead of overwriting what the other wrote.
     /// </summary>
+    /// <summary>Every date after <paramref name="after"/> on which some membership, list size or closure takes effect.</summary>
+    public static async Task<List<DateOnly>> LoadChangeDatesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, DateOnly after, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT day FROM (
+                SELECT effective_from AS day FROM memberships
+                UNION SELECT effective_to + 1 FROM memberships WHERE effective_to IS NOT NULL
+                UNION SELECT as_at FROM list_sizes
+                UNION SELECT closed_on FROM practices WHERE closed_on IS NOT NULL
+            ) days
+            WHERE day > $1
+            ORDER BY day
+            """, connection, transaction);
+        command.Parameters.AddWithValue(after);
+        var days = new List<DateOnly>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) days.Add(reader.GetFieldValue<DateOnly>(0));
+        return days;
+    }
+
     public static async Task<bool> TryBumpVersionAsync(NpgsqlTransaction transaction, Practice practice, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("UPDATE practices SET version = version + 1 WHERE id = $1 AND version = $2", transaction.Connection, transaction);

@@ -5,7 +5,9 @@
 // beside V1 until every consumer has moved; additive, optional fields may be added to V1.
 //
 // Each event carries what a consumer needs to recompute without calling the registry back: the state of every PCN
-// the change touched, as at the date it takes effect.
+// the change touched, as at the date it takes effect (AffectedPcns), and each such PCN's states from that date on
+// (AffectedPcnsTimeline). The timeline was added to V1 as an optional field: one snapshot cannot tell a consumer that
+// holds populations by date how a backdated change plays out past a later one.
 namespace Platform.Contracts.Practices.V1;
 
 /// <summary>A practice moved from one PCN to another from <see cref="EffectiveFrom"/>.</summary>
@@ -16,7 +18,8 @@ public sealed record PracticeTransferred(
     string ToPcnId,
     DateOnly EffectiveFrom,
     IReadOnlyList<PcnSnapshot> AffectedPcns,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    IReadOnlyList<PcnSnapshot>? AffectedPcnsTimeline = null);
 
 /// <summary>A practice's list size was recorded for <see cref="AsAt"/>.</summary>
 public sealed record ListSizeRecorded(
@@ -26,7 +29,8 @@ public sealed record ListSizeRecorded(
     long RegisteredPatients,
     long? WeightedPatients,
     IReadOnlyList<PcnSnapshot> AffectedPcns,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    IReadOnlyList<PcnSnapshot>? AffectedPcnsTimeline = null);
 
 /// <summary>
 /// Practices merged: the predecessors closed the day before <see cref="EffectiveFrom"/> and the successor, which
@@ -38,9 +42,14 @@ public sealed record PracticesMerged(
     IReadOnlyList<string> PredecessorPracticeIds,
     DateOnly EffectiveFrom,
     IReadOnlyList<PcnSnapshot> AffectedPcns,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    IReadOnlyList<PcnSnapshot>? AffectedPcnsTimeline = null);
 
-/// <summary>A PCN as at a date: its members, their latest list sizes, and the population to use for it.</summary>
+/// <summary>
+/// A PCN as at a date: its members, their latest list sizes, and the population to use for it. In a timeline, the
+/// PCN's state from <see cref="AsAt"/> until the PCN's next snapshot: a consumer replaces everything it holds for the
+/// PCN from the timeline's first date with the timeline.
+/// </summary>
 public sealed record PcnSnapshot(
     string PcnId,
     string CcgId,
