@@ -35,7 +35,7 @@ internal static class Builders
     {
         var financialYear = Year(year);
         return new FundingRate(stream.Id, financialYear, ratePerHead, source, partYearFactor,
-            referenceDate ?? ReferenceDate(financialYear), published, stream.Source, ratePerHead, source);
+            referenceDate ?? ReferenceDate(financialYear), published, stream.Source, ratePerHead, source, partYearFactor);
     }
 
     public static PcnPopulation Population(

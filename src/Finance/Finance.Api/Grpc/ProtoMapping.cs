@@ -41,6 +41,7 @@ public static class ProtoMapping
         PublishedAmount = ProtoMoney.FromOptional(rate.PublishedAmount),
         Source = rate.Source,
         DocumentRatePerHead = ProtoMoney.From(rate.DocumentRatePerHead),
+        DocumentPartYearFactor = Decimal(rate.DocumentPartYearFactor),
     };
 
     public static Llr.Finance.V1.PcnAllocation ToProto(this PcnAllocation allocation)
@@ -161,7 +162,7 @@ public static class ProtoMapping
         Basis = Basis(line.Stream.Basis),
         DocumentRatePerHead = ProtoMoney.From(line.Rate.DocumentRatePerHead),
         RateSource = Source(line.Rate.DocumentRateSource),
-        PartYearFactor = Decimal(line.Rate.PartYearFactor),
+        PartYearFactor = Decimal(line.Rate.DocumentPartYearFactor),
         Published = ProtoMoney.From(line.Published),
         Source = line.Rate.Source,
         ImpliedBasePopulation = Decimal(Math.Round(line.ImpliedBasePopulation, 4)),

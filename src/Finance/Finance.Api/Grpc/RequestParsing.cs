@@ -14,6 +14,13 @@ namespace Finance.Api.Grpc;
 /// </summary>
 public static class RequestParsing
 {
+    // Ceilings far above any real figure (the documents' largest rate is £6 a head; a PCN's whole Additional Roles
+    // entitlement is under £250,000): they keep the arithmetic inside decimal's range, so absurd input is the caller's
+    // mistake rather than an overflow.
+    public const decimal MaxRatePerHead = 1_000m;
+    public const decimal MaxFte = 1_000m;
+    public const decimal MaxAnnualSalaryCost = 10_000_000m;
+
     public sealed record PcnYear(string PcnId, FinancialYear Year);
 
     public static PcnYear Parse(GetPcnAllocationRequest request) => PcnAndYear(request.Name, "pcns/{pcn}/allocations/{year}");
@@ -69,9 +76,11 @@ public static class RequestParsing
         };
         var fte = Decimal(claim.Fte, "claim.fte", validation);
         validation.Require(fte is null or > 0m, "claim.fte", "must be greater than 0 (whole-time equivalents in post).");
+        validation.Require(fte is null or <= MaxFte, "claim.fte", $"must be at most {MaxFte:N0}.");
         validation.Require(claim.Months is >= 1 and <= 12, "claim.months", $"must be between 1 and 12 (months in post in the year); got {claim.Months}.");
         var salary = ProtoMoney.Read(claim.AnnualSalaryCost, "claim.annual_salary_cost", validation);
         validation.Require(salary is null or > 0m, "claim.annual_salary_cost", "must be more than £0.");
+        validation.Require(salary is null or <= MaxAnnualSalaryCost, "claim.annual_salary_cost", $"must be at most £{MaxAnnualSalaryCost:N0}.");
         validation.ThrowIfInvalid();
         return new NewClaim(pcnId, new ArrsClaimRequest(year, role, fte!.Value, claim.Months, salary!.Value));
     }
@@ -86,6 +95,7 @@ public static class RequestParsing
         var year = ids[1].Length > 0 ? Year(ids[1], "funding_rate.name", validation) : default;
         var perHead = ProtoMoney.Read(rate.RatePerHead, "funding_rate.rate_per_head", validation);
         validation.Require(perHead is null or >= 0m, "funding_rate.rate_per_head", "must not be negative.");
+        validation.Require(perHead is null or <= MaxRatePerHead, "funding_rate.rate_per_head", $"must be at most £{MaxRatePerHead:N0} a head.");
         decimal? factor = rate.PartYearFactor is null ? null : Decimal(rate.PartYearFactor, "funding_rate.part_year_factor", validation);
         validation.Require(factor is null or > 0m and <= 1m, "funding_rate.part_year_factor", "must be more than 0 and at most 1 (the share of the year paid).");
         validation.ThrowIfInvalid();

@@ -14,8 +14,9 @@ public enum RateSource
 
 /// <summary>
 /// What a stream pays per head in a year: amount = <see cref="RatePerHead"/> × population on
-/// <see cref="ReferenceDate"/> × <see cref="PartYearFactor"/>. <see cref="DocumentRatePerHead"/> keeps what the
-/// document prints or implies, so reconciliation still reproduces the document after a rate has been set.
+/// <see cref="ReferenceDate"/> × <see cref="PartYearFactor"/>. <see cref="DocumentRatePerHead"/> and
+/// <see cref="DocumentPartYearFactor"/> keep what the document prints or implies, so reconciliation still reproduces
+/// the document after a rate has been set.
 /// </summary>
 public sealed record FundingRate(
     string StreamId,
@@ -27,4 +28,5 @@ public sealed record FundingRate(
     decimal? PublishedAmount,
     string Source,
     decimal DocumentRatePerHead,
-    RateSource DocumentRateSource);
+    RateSource DocumentRateSource,
+    decimal DocumentPartYearFactor);

@@ -54,7 +54,7 @@ public sealed record ReconciliationReport(
             .GroupBy(rate => streams[rate.StreamId].Basis)
             .OrderBy(group => group.Key)
             .Select(group => DocumentBase.Find(group.Key, group
-                .Select(rate => new PublishedLine(rate.StreamId, rate.PublishedAmount!.Value, rate.DocumentRatePerHead, rate.PartYearFactor))
+                .Select(rate => new PublishedLine(rate.StreamId, rate.PublishedAmount!.Value, rate.DocumentRatePerHead, rate.DocumentPartYearFactor))
                 .ToList()))
             .ToList();
 
@@ -78,17 +78,18 @@ public sealed record ReconciliationReport(
     private static ReconciliationLine Line(FundingRate rate, FundingStream stream, IReadOnlyList<DocumentBase> bases, PopulationHistory populations)
     {
         var published = rate.PublishedAmount!.Value;
-        var implied = new PublishedLine(rate.StreamId, published, rate.DocumentRatePerHead, rate.PartYearFactor).ImpliedBase(0m);
+        var implied = new PublishedLine(rate.StreamId, published, rate.DocumentRatePerHead, rate.DocumentPartYearFactor).ImpliedBase(0m);
         var documentBase = bases.Single(candidate => candidate.Basis == stream.Basis);
         var agrees = documentBase.Established && documentBase.AgreeingStreams.Contains(rate.StreamId);
         var status = !agrees ? ReproductionStatus.NotReproduced
             : documentBase.ByConstruction ? ReproductionStatus.ByConstruction
             : ReproductionStatus.Reproduced;
-        decimal? reproduced = agrees ? AllocationCalculator.Amount(rate.DocumentRatePerHead, documentBase.Population, rate.PartYearFactor) : null;
+        decimal? reproduced = agrees ? AllocationCalculator.Amount(rate.DocumentRatePerHead, documentBase.Population, rate.DocumentPartYearFactor) : null;
 
-        // The registry's figure at the document's rate, so the difference is the population's alone.
+        // The registry's figure at the document's rate and factor, so the difference is the population's alone.
         var pcns = populations.AllOn(rate.ReferenceDate);
-        var registryLines = pcns.Select(pcn => AllocationCalculator.Line(stream, rate, pcn, rate.DocumentRatePerHead)).ToList();
+        var asPrinted = rate with { RatePerHead = rate.DocumentRatePerHead, PartYearFactor = rate.DocumentPartYearFactor };
+        var registryLines = pcns.Select(pcn => AllocationCalculator.Line(stream, asPrinted, pcn, asPrinted.RatePerHead)).ToList();
         var registryAmount = Money.ToPenny(registryLines.Sum(line => line.ExactAmount));
         var registryPopulation = registryLines.Sum(line => line.Population);
         var stated = pcns.Count(pcn => pcn.Source == PopulationSource.Stated);
@@ -98,8 +99,8 @@ public sealed record ReconciliationReport(
         var why = $"The registry's {pcns.Count} PCNs hold {registryPopulation:N0} patients on {rate.ReferenceDate:yyyy-MM-dd} " +
                   $"({stated} of them on a stated total), {Math.Abs(extra):N2} {(extra >= 0 ? "more" : "fewer")} than the " +
                   (agrees ? "document's base" : "base this figure alone implies") +
-                  $" of {documentPopulation:N2}; at £{rate.DocumentRatePerHead} a head × {rate.PartYearFactor} that is " +
-                  $"{Money.Format(Money.ToPenny(extra * rate.DocumentRatePerHead * rate.PartYearFactor))}.";
+                  $" of {documentPopulation:N2}; at £{rate.DocumentRatePerHead} a head × {rate.DocumentPartYearFactor} that is " +
+                  $"{Money.Format(Money.ToPenny(extra * rate.DocumentRatePerHead * rate.DocumentPartYearFactor))}.";
         if (stream.Basis == PatientBasis.Weighted && registryLines.Any(line => line.BasisUsed == PatientBasis.Registered))
             why += " The registry knows no weighted list, so registered patients stand in for weighted ones.";
         if (!agrees)

@@ -10,6 +10,7 @@ CREATE TABLE funding_rates (
     source                 text    NOT NULL,
     document_rate_per_head numeric NOT NULL,
     document_rate_source   text    NOT NULL CHECK (document_rate_source IN ('printed', 'derived')),
+    document_part_year_factor numeric NOT NULL,
     updated_at             timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (stream_id, year)
 );

@@ -95,7 +95,7 @@ public static class ReferenceDataFiles
                     Decimal(row["part_year_factor"]), DateOnly.Parse(row["reference_date"], CultureInfo.InvariantCulture),
                     row.Optional("published_amount") is { } published ? Decimal(published) : null,
                     $"Published {row.Source}; rate {rateSource}. {row["notes"]}",
-                    Decimal(row["rate_per_head"]), source);
+                    Decimal(row["rate_per_head"]), source, Decimal(row["part_year_factor"]));
             })
             .ToList();
 
