@@ -49,6 +49,7 @@ public sealed class FinanceFollowsRegistryTests(PlatformFixture platform) : IAsy
         var salutemBefore = await AllocationAsync(finance, "salutem", cancellationToken);
         var llrBefore = await finance.GetSystemAllocationAsync(new GetSystemAllocationRequest { Name = $"systemAllocations/{Year}" }, cancellationToken: cancellationToken);
 
+        using var trace = new TraceParent();
         await registry.TransferPracticeAsync(new TransferPracticeRequest
         {
             Name = "practices/LLR091",
@@ -71,7 +72,7 @@ public sealed class FinanceFollowsRegistryTests(PlatformFixture platform) : IAsy
         llrAfter.LlrPopulation.ShouldBe(llrBefore.LlrPopulation);
 
         // One trace: the registry's gRPC server span, its outbox relay, the broker hop, and Finance's consumer.
-        var server = await App.Spans.WaitForSpanAsync(span =>
+        var server = await App.Spans.WaitForSpanAsync(span => span.TraceId == trace.TraceIdHex &&
             span.ServiceName == "practices" && span.Kind == SpanKind.Server && span.Name.Contains("TransferPractice"), Patience, cancellationToken);
         var consumer = await App.Spans.WaitForSpanAsync(span =>
             span.ServiceName == "finance" && span.Kind == SpanKind.Consumer && span.TraceId == server.TraceId, Patience, cancellationToken);

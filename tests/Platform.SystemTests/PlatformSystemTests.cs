@@ -42,6 +42,7 @@ public sealed class PlatformSystemTests(PlatformFixture platform) : IAsyncLifeti
         var pcns = await registry.ListPcnsAsync(new ListPcnsRequest { PageSize = 100 }, cancellationToken: cancellationToken);
         pcns.Pcns.Count.ShouldBe(25);
 
+        using var trace = new TraceParent();
         var transfer = await registry.TransferPracticeAsync(new TransferPracticeRequest
         {
             Name = "practices/LLR006",
@@ -58,13 +59,12 @@ public sealed class PlatformSystemTests(PlatformFixture platform) : IAsyncLifeti
         consumed.FromPcnId.ShouldBe("oadby-wigston");
         consumed.AffectedPcns.Select(pcn => pcn.PcnId).ShouldBe(["oadby-wigston", "harborough"], ignoreOrder: true);
 
-        var server = await App.Spans.WaitForSpanAsync(span =>
+        var server = await App.Spans.WaitForSpanAsync(span => span.TraceId == trace.TraceIdHex &&
             span.ServiceName == "practices" && span.Kind == SpanKind.Server && span.Name.Contains("TransferPractice"), Patience, cancellationToken);
         var consumer = await App.Spans.WaitForSpanAsync(span =>
             span.ServiceName == TransferConsumerHost.ServiceName && span.Kind == SpanKind.Consumer && span.TraceId == server.TraceId, Patience, cancellationToken);
 
-        var trace = App.Spans.GetTrace(server.TraceId)!;
-        var spans = trace.DepthFirst().Select(entry => entry.Span).ToList();
+        var spans = App.Spans.GetTrace(server.TraceId)!.DepthFirst().Select(entry => entry.Span).ToList();
         spans.ShouldContain(span => span.ServiceName == "practices" && span.Name.StartsWith("outbox relay"));
         spans.ShouldContain(span => span.Kind == SpanKind.Producer);
         consumer.TraceId.ShouldBe(server.TraceId);

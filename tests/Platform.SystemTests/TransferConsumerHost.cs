@@ -41,6 +41,8 @@ public sealed class TransferConsumerHost : IAsyncDisposable
         builder.AddNpgsqlDataSource("ledgerdb");
         builder.Services.AddSingleton(Channel.CreateUnbounded<PracticeTransferred>());
         builder.AddMessaging(configureConsumers: bus => bus.AddConsumer<TransferLedgerConsumer>());
+        // Return from StartAsync only once the queue is bound: an event published before that would never reach it.
+        builder.Services.Configure<MassTransitHostOptions>(options => options.WaitUntilStarted = true);
         var host = builder.Build();
         await using (var command = host.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
             "CREATE TABLE IF NOT EXISTS transfers_seen (practice_id text NOT NULL, to_pcn text NOT NULL, effective_from date NOT NULL)"))

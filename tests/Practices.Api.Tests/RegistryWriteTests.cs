@@ -1,3 +1,4 @@
+using Platform.Testing;
 using Grpc.Core;
 using Llr.Practices.V1;
 using Npgsql;

@@ -1,0 +1,241 @@
+using Platform.Testing;
+using Llr.Finance.V1;
+using Shouldly;
+using static Finance.Api.Tests.Values;
+
+namespace Finance.Api.Tests;
+
+/// <summary>
+/// The funding rates of Table 5 (004_019362184b449183.txt:3041-3055), listed and set. Setting a rate touches only
+/// clinical-director 2023-24 (and a part-year factor only extended-hours 2019-20), whose amounts no other test asserts.
+/// </summary>
+[Collection(AllocationWriters.Name)]
+public sealed class FundingRateTests(FinanceServiceFixture finance)
+{
+    private readonly FinanceService.FinanceServiceClient _client = finance.Finance;
+
+    /// <summary>The rate per head each stream's row prints or implies (SeedData README judgements 3 and 4), 2019-20 … 2023-24.</summary>
+    private static readonly Dictionary<string, decimal?[]> DocumentRates = new()
+    {
+        [Documents.Participation] = [1.761m, 1.761m, 1.761m, 1.761m, 1.761m],     // printed "£1.761pwp", 004:3041
+        [Documents.AdditionalRoles] = [1.44m, 4.26m, 6.84m, 10.38m, 14.52m],       // "£1.44prp" 004:3043; then 002:181 ÷ 50,000
+        [Documents.ClinicalDirector] = [0.514m, 0.684m, 0.684m, 0.684m, 0.684m],   // "£0.514prp" 004:3045; then derived
+        [Documents.ExtendedHours] = [1.099m, 1.464m, 1.464m, 1.464m, 1.464m],      // "£1.099prp" 004:3047; then derived
+        [Documents.CorePcnFunding] = [1.50m, 1.50m, 1.50m, 1.50m, 1.50m],          // "£1.50 prp" 004:3051
+        [Documents.ImprovedAccess] = [null, null, 6m, 6m, 6m],                     // "£6 prp" 004:3053
+        [Documents.InvestmentImpactFund] = [null, 1.25m, 2.50m, 3.75m, 5.00m],     // derived from 004:3055 ÷ the base
+    };
+
+    [Fact]
+    public async Task Every_rate_is_listed_by_stream_then_year_with_the_documents_rate_and_published_amount()
+    {
+        var response = await _client.ListFundingRatesAsync(new ListFundingRatesRequest { Parent = "fundingStreams/-", PageSize = 100 });
+
+        response.FundingRates.Count.ShouldBe(32);
+        response.NextPageToken.ShouldBe("");
+        var expectedOrder = DocumentRates.SelectMany(stream => Documents.Years
+            .Where((_, index) => stream.Value[index] is not null)
+            .Select(year => $"fundingStreams/{stream.Key}/rates/{year}"));
+        response.FundingRates.Select(rate => rate.Name).ShouldBe(expectedOrder);
+        foreach (var rate in response.FundingRates)
+        {
+            var stream = rate.FundingStream["fundingStreams/".Length..];
+            var index = Documents.IndexOf(rate.Year);
+            rate.Name.ShouldBe($"fundingStreams/{stream}/rates/{rate.Year}");
+            Pounds(rate.DocumentRatePerHead).ShouldBe(DocumentRates[stream][index]!.Value, rate.Name);
+            Pounds(rate.PublishedAmount).ShouldBe(Documents.Published(stream, rate.Year)!.Value, rate.Name);
+            rate.Basis.ShouldBe(stream == Documents.Participation ? PatientBasis.Weighted : PatientBasis.Registered, rate.Name);
+            rate.Source.ShouldContain(Documents.Table5, customMessage: rate.Name);
+            rate.StreamDisplayName.ShouldNotBeNullOrEmpty();
+            if (rate.Name == "fundingStreams/clinical-director/rates/2023-24" || rate.Name == "fundingStreams/extended-hours/rates/2019-20")
+                continue; // set by the tests below
+            Pounds(rate.RatePerHead).ShouldBe(Pounds(rate.DocumentRatePerHead), rate.Name);
+            Number(rate.PartYearFactor).ShouldBe(1m, rate.Name);
+            rate.RateSource.ShouldBeOneOf(RateSource.Printed, RateSource.Derived);
+        }
+        // Printed where the label's rate fits the year, derived otherwise (SeedData README judgements 3-4).
+        response.FundingRates.Single(rate => rate.Name == "fundingStreams/core-pcn-funding/rates/2021-22").RateSource.ShouldBe(RateSource.Printed);
+        response.FundingRates.Single(rate => rate.Name == "fundingStreams/additional-roles/rates/2022-23").RateSource.ShouldBe(RateSource.Derived);
+    }
+
+    [Theory]
+    [InlineData("fundingStreams/improved-access", "", 3)]          // 2021-22 … 2023-24 only (004:3053)
+    [InlineData("fundingStreams/investment-impact-fund", "", 4)]   // 2020-21 … 2023-24 only (004:3055)
+    [InlineData("fundingStreams/-", "2019-20", 5)]
+    [InlineData("fundingStreams/-", "2021-22", 7)]
+    [InlineData("fundingStreams/core-pcn-funding", "2022-23", 1)]
+    public async Task Rates_filter_by_stream_and_by_year(string parent, string year, int count)
+    {
+        var response = await _client.ListFundingRatesAsync(new ListFundingRatesRequest { Parent = parent, Year = year });
+
+        response.FundingRates.Count.ShouldBe(count);
+        if (parent != "fundingStreams/-") response.FundingRates.ShouldAllBe(rate => rate.FundingStream == parent);
+        if (year != "") response.FundingRates.ShouldAllBe(rate => rate.Year == year);
+    }
+
+    [Fact]
+    public async Task Rates_page_with_tokens_that_belong_to_their_query()
+    {
+        var all = await _client.ListFundingRatesAsync(new ListFundingRatesRequest { Parent = "fundingStreams/-" });
+        var paged = new List<FundingRate>();
+        var sizes = new List<int>();
+        var token = "";
+        do
+        {
+            var page = await _client.ListFundingRatesAsync(new ListFundingRatesRequest { Parent = "fundingStreams/-", PageSize = 10, PageToken = token });
+            paged.AddRange(page.FundingRates);
+            sizes.Add(page.FundingRates.Count);
+            token = page.NextPageToken;
+        } while (token != "" && sizes.Count < 10);
+
+        sizes.ShouldBe([10, 10, 10, 2]);
+        paged.Select(rate => rate.Name).ShouldBe(all.FundingRates.Select(rate => rate.Name));
+
+        var first = await _client.ListFundingRatesAsync(new ListFundingRatesRequest { Parent = "fundingStreams/-", PageSize = 10 });
+        (await RpcAssert.FailsWithFieldViolations(async () => await _client.ListFundingRatesAsync(new ListFundingRatesRequest
+            { Parent = "fundingStreams/-", Year = "2021-22", PageSize = 10, PageToken = first.NextPageToken }))).ShouldBe(["page_token"]);
+    }
+
+    [Fact]
+    public async Task Setting_a_rate_recomputes_that_years_allocations_publishes_them_once_and_keeps_the_documents_rate()
+    {
+        const string name = "fundingStreams/clinical-director/rates/2023-24";
+        const string stream = "fundingStreams/clinical-director";
+        var outboxBefore = await RecalculatedEventsAsync("2023-24");
+        var auditBefore = await finance.CountAsync("SELECT count(*) FROM funding_rate_changes WHERE stream_id = 'clinical-director' AND year = '2023-24'");
+        var otherYearBefore = await Allocation("pcns/leicester-city-south", "2022-23");
+        var request = new UpdateFundingRateRequest
+        {
+            FundingRate = new FundingRate { Name = name, RatePerHead = Gbp(0.70m) },
+            RequestId = NewRequestId(),
+        };
+
+        var updated = await _client.UpdateFundingRateAsync(request);
+
+        updated.Name.ShouldBe(name);
+        updated.RateSource.ShouldBe(RateSource.Set);
+        Pounds(updated.RatePerHead).ShouldBe(0.70m);
+        // The document's rate stays: £0.684, derived from 835,271 (004_019362184b449183.txt:3045) over the 2023-24 base.
+        Pounds(updated.DocumentRatePerHead).ShouldBe(0.684m);
+        Pounds(updated.PublishedAmount).ShouldBe(835_271m);
+        Number(updated.PartYearFactor).ShouldBe(1m); // no factor given: the current one is kept
+
+        var allocation = await Allocation("pcns/leicester-city-south", "2023-24");
+        var line = allocation.Lines.Single(l => l.FundingStream == stream);
+        line.RateSource.ShouldBe(RateSource.Set);
+        Pounds(line.RatePerHead).ShouldBe(0.70m);
+        Pounds(line.Amount).ShouldBe(Penny(0.70m * line.Population * Number(line.PartYearFactor)));
+        // Other years keep the document's rate.
+        (await Allocation("pcns/leicester-city-south", "2022-23")).ShouldBe(otherYearBefore);
+
+        // One PcnAllocationsRecalculated in Finance's outbox, in the write's transaction, for all 25 PCNs of 2023-24.
+        var events = await RecalculatedEventsAsync("2023-24");
+        events.Count.ShouldBe(outboxBefore.Count + 1);
+        var body = System.Text.Json.JsonDocument.Parse(events[^1]).RootElement;
+        var totals = body.GetProperty("allocations").EnumerateArray().ToList();
+        totals.Count.ShouldBe(25);
+        totals.ShouldAllBe(total => total.GetProperty("year").GetString() == "2023-24");
+        var citySouth = totals.Single(total => total.GetProperty("pcnId").GetString() == "leicester-city-south");
+        citySouth.GetProperty("totalPence").GetInt64().ShouldBe((long)(Pounds(allocation.Total) * 100m));
+        (await finance.CountAsync("SELECT count(*) FROM funding_rate_changes WHERE stream_id = 'clinical-director' AND year = '2023-24'"))
+            .ShouldBe(auditBefore + 1);
+
+        // A retry answers the same and changes nothing more.
+        (await _client.UpdateFundingRateAsync(request)).ShouldBe(updated);
+        (await RecalculatedEventsAsync("2023-24")).Count.ShouldBe(outboxBefore.Count + 1);
+        (await finance.CountAsync("SELECT count(*) FROM funding_rate_changes WHERE stream_id = 'clinical-director' AND year = '2023-24'"))
+            .ShouldBe(auditBefore + 1);
+        (await Allocation("pcns/leicester-city-south", "2023-24")).ShouldBe(allocation);
+
+        var listed = await _client.ListFundingRatesAsync(new ListFundingRatesRequest { Parent = stream, Year = "2023-24" });
+        listed.FundingRates.ShouldHaveSingleItem().ShouldBe(updated);
+    }
+
+    [Fact]
+    public async Task Setting_a_part_year_factor_pays_that_share_but_the_reconciliation_still_reproduces_the_documents_figure()
+    {
+        const string name = "fundingStreams/extended-hours/rates/2019-20";
+        var updated = await _client.UpdateFundingRateAsync(new UpdateFundingRateRequest
+        {
+            FundingRate = new FundingRate { Name = name, RatePerHead = Gbp(1.099m), PartYearFactor = Dec("0.75") },
+            RequestId = NewRequestId(),
+        });
+
+        Number(updated.PartYearFactor).ShouldBe(0.75m);
+        Pounds(updated.DocumentRatePerHead).ShouldBe(1.099m);
+        var line = (await Allocation("pcns/the-leicester-foxes", "2019-20")).Lines.Single(l => l.FundingStream == "fundingStreams/extended-hours");
+        Number(line.PartYearFactor).ShouldBe(0.75m);
+        Pounds(line.Amount).ShouldBe(Penny(1.099m * line.Population * 0.75m));
+
+        // The document computed 1,049,481 (004_019362184b449183.txt:3047) at £1.099 a head for the whole (July-March)
+        // year, factor 1 (SeedData README judgement 6): the figure alone implies 1,049,481 / 1.099 = 954,941.7652 patients.
+        // A factor set since is the user's, not the document's, so it must not change what the document implies.
+        var report = await _client.GetReconciliationReportAsync(new GetReconciliationReportRequest { Name = "reconciliationReports/2019-20" });
+        var reconciled = report.Lines.Single(l => l.FundingStream == "fundingStreams/extended-hours");
+        Pounds(reconciled.DocumentRatePerHead).ShouldBe(1.099m);
+        Number(reconciled.ImpliedBasePopulation).ShouldBe(Math.Round(1_049_481m / 1.099m, 4));
+        Number(reconciled.PartYearFactor).ShouldBe(1m);
+    }
+
+    [Fact]
+    public async Task Impossible_rates_and_factors_are_refused_naming_each_field_and_change_nothing()
+    {
+        const string name = "fundingStreams/core-pcn-funding/rates/2020-21";
+        var before = (await _client.ListFundingRatesAsync(new ListFundingRatesRequest { Parent = "fundingStreams/core-pcn-funding", Year = "2020-21" })).FundingRates.Single();
+
+        (await Refused(new FundingRate { Name = name, RatePerHead = Gbp(-0.01m) })).ShouldBe(["funding_rate.rate_per_head"]);
+        (await Refused(new FundingRate { Name = name, RatePerHead = Gbp(1.5m), PartYearFactor = Dec("0") })).ShouldBe(["funding_rate.part_year_factor"]);
+        (await Refused(new FundingRate { Name = name, RatePerHead = Gbp(1.5m), PartYearFactor = Dec("1.5") })).ShouldBe(["funding_rate.part_year_factor"]);
+        (await Refused(new FundingRate { Name = name, RatePerHead = Gbp(1.5m), PartYearFactor = Dec("-0.5") })).ShouldBe(["funding_rate.part_year_factor"]);
+        (await Refused(new FundingRate { Name = name, RatePerHead = Gbp(1.5m), PartYearFactor = Dec("three quarters") })).ShouldBe(["funding_rate.part_year_factor"]);
+        (await Refused(new FundingRate { Name = name, RatePerHead = new Google.Type.Money { CurrencyCode = "EUR", Units = 1 } })).ShouldBe(["funding_rate.rate_per_head"]);
+        (await Refused(new FundingRate { Name = name })).ShouldBe(["funding_rate.rate_per_head"]);
+        // Every violation at once.
+        (await Refused(new FundingRate { Name = "fundingStreams/core-pcn-funding/rates/2020-22", RatePerHead = Gbp(-1m), PartYearFactor = Dec("2") }))
+            .ShouldBe(["funding_rate.name", "funding_rate.rate_per_head", "funding_rate.part_year_factor"]);
+
+        (await _client.ListFundingRatesAsync(new ListFundingRatesRequest { Parent = "fundingStreams/core-pcn-funding", Year = "2020-21" })).FundingRates.Single()
+            .ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task Rates_that_do_not_exist_are_not_found()
+    {
+        await RpcAssert.FailsWith(Grpc.Core.StatusCode.NotFound, async () => await _client.UpdateFundingRateAsync(new UpdateFundingRateRequest
+            { FundingRate = new FundingRate { Name = "fundingStreams/atlantis/rates/2021-22", RatePerHead = Gbp(1m) } }));
+        // Improved Access has no 2019-20 figure (004:3053 prints three years), so no 2019-20 rate to set.
+        await RpcAssert.FailsWith(Grpc.Core.StatusCode.NotFound, async () => await _client.UpdateFundingRateAsync(new UpdateFundingRateRequest
+            { FundingRate = new FundingRate { Name = "fundingStreams/improved-access/rates/2019-20", RatePerHead = Gbp(6m) } }));
+        await RpcAssert.FailsWith(Grpc.Core.StatusCode.NotFound, async () =>
+            await _client.ListFundingRatesAsync(new ListFundingRatesRequest { Parent = "fundingStreams/atlantis" }));
+        (await RpcAssert.FailsWithFieldViolations(async () => await _client.UpdateFundingRateAsync(new UpdateFundingRateRequest
+            { FundingRate = new FundingRate { Name = "fundingStreams/core-pcn-funding/rates/2031-32", RatePerHead = Gbp(1.5m) } })))
+            .ShouldBe(["funding_rate.name"]);
+        (await RpcAssert.FailsWithFieldViolations(async () =>
+            await _client.ListFundingRatesAsync(new ListFundingRatesRequest { Parent = "fundingStreams/-", Year = "2031-32" }))).ShouldBe(["year"]);
+    }
+
+    private async Task<IReadOnlyList<string>> Refused(FundingRate rate) =>
+        await RpcAssert.FailsWithFieldViolations(async () =>
+            await _client.UpdateFundingRateAsync(new UpdateFundingRateRequest { FundingRate = rate, RequestId = NewRequestId() }));
+
+    private async Task<PcnAllocation> Allocation(string pcn, string year) =>
+        await _client.GetPcnAllocationAsync(new GetPcnAllocationRequest { Name = $"{pcn}/allocations/{year}" });
+
+    /// <summary>The bodies of Finance's PcnAllocationsRecalculated events for a rate change in a year, oldest first.</summary>
+    private async Task<List<string>> RecalculatedEventsAsync(string year)
+    {
+        await using var command = finance.Database.CreateCommand("""
+            SELECT body::text FROM messaging.outbox
+            WHERE message_type LIKE 'Platform.Contracts.Finance.V1.PcnAllocationsRecalculated,%'
+              AND body->>'reason' IN ('FundingRateChanged', '4')
+              AND body->'allocations'->0->>'year' = $1
+            ORDER BY seq
+            """);
+        command.Parameters.AddWithValue(year);
+        var bodies = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken)) bodies.Add(reader.GetString(0));
+        return bodies;
+    }
+}
