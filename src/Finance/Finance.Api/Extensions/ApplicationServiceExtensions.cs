@@ -2,6 +2,7 @@ using Finance.Api.Application;
 using Finance.Api.Grpc;
 using Finance.Api.Infrastructure;
 using Finance.Api.Infrastructure.ReferenceData;
+using MassTransit;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Platform.Data;
 using Platform.Data.Idempotency;
@@ -23,11 +24,14 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<FinanceStore>();
         builder.Services.AddHostedService<DatabaseInitializer>();
 
+        // The registry's events share one queue, handled one at a time, so they are applied in the order the
+        // registry published them: each carries the affected PCNs as they stood after its write, and a later
+        // write's picture must not be overwritten by an earlier one's.
         builder.AddMessaging(configureConsumers: bus =>
         {
-            bus.AddConsumer<PracticeTransferredConsumer>();
-            bus.AddConsumer<ListSizeRecordedConsumer>();
-            bus.AddConsumer<PracticesMergedConsumer>();
+            bus.AddConsumer<PracticeTransferredConsumer>().Endpoint(InRegistryOrder);
+            bus.AddConsumer<ListSizeRecordedConsumer>().Endpoint(InRegistryOrder);
+            bus.AddConsumer<PracticesMergedConsumer>().Endpoint(InRegistryOrder);
         });
 
         // The registry, found by service discovery: "_grpc.practices" is its endpoint named "grpc".
@@ -45,6 +49,12 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<FinanceCommands>();
         builder.Services.AddSingleton<RegistryEventApplier>();
         return builder;
+    }
+
+    private static void InRegistryOrder(IEndpointRegistrationConfigurator endpoint)
+    {
+        endpoint.Name = "finance-registry-events";
+        endpoint.ConcurrentMessageLimit = 1;
     }
 
     public static WebApplication MapApplicationEndpoints(this WebApplication app)
