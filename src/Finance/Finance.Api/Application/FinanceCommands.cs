@@ -16,9 +16,7 @@ public sealed class FinanceCommands(FinanceStore store, FinanceReferenceData ref
     {
         var funding = queries.ArrsFunding(request.Year, yearField);
         var populations = await store.LoadPopulationsAsync(transaction.Connection!, transaction, cancellationToken);
-        if (populations.On(pcnId, funding.ReferenceDate) is null)
-            throw new NotFoundException("llr.finance.v1.Pcn", $"pcns/{pcnId}");
-        var population = FinanceQueries.PopulationOf(populations, pcnId, funding);
+        var population = populations.On(pcnId, funding.ReferenceDate) ?? throw new NotFoundException("llr.finance.v1.Pcn", $"pcns/{pcnId}");
 
         var claims = await FinanceStore.LockYearClaimsAsync(transaction, pcnId, request.Year, cancellationToken);
         var entitlement = ArrsEntitlementCalculator.For(population, funding, reference.ArrsScheme, claims);
