@@ -93,6 +93,14 @@ public sealed class ErrorTests(FinanceServiceFixture finance)
     }
 
     [Fact]
+    public async Task A_year_finance_has_no_figures_for_is_named_beside_the_other_mistakes()
+    {
+        var claim = ArrsTests.Claim("2031-32", ArrsRole.ClinicalPharmacist, "-1", 13, 40_000m);
+
+        (await BadClaim("pcns/soar-valley", claim)).ShouldBe(["claim.year", "claim.fte", "claim.months"]);
+    }
+
+    [Fact]
     public async Task What_does_not_exist_is_not_found()
     {
         await RpcAssert.FailsWith(StatusCode.NotFound, async () =>

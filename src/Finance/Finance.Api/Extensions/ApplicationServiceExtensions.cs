@@ -43,6 +43,7 @@ public static class ApplicationServiceExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => ReferenceDataFiles.Load(ReferenceDataFiles.Directory));
+        builder.Services.AddSingleton(services => new RequestParsing(services.GetRequiredService<FinanceReferenceData>().Years));
         builder.Services.AddSingleton<IdempotentWrites>();
         builder.Services.AddSingleton<FinanceQueries>();
         builder.Services.AddSingleton<AllocationRecalculation>();

@@ -10,37 +10,37 @@ namespace Finance.Api.Grpc;
 /// llr.finance.v1.FinanceService: parse, delegate to the application layer, map back. No rules live here; errors
 /// thrown below become gRPC statuses in ServiceDefaults' ErrorMappingInterceptor.
 /// </summary>
-public sealed class FinanceService(FinanceQueries queries, FinanceCommands commands, IdempotentWrites writes)
+public sealed class FinanceService(RequestParsing parsing, FinanceQueries queries, FinanceCommands commands, IdempotentWrites writes)
     : Llr.Finance.V1.FinanceService.FinanceServiceBase
 {
     public override async Task<PcnAllocation> GetPcnAllocation(GetPcnAllocationRequest request, ServerCallContext context)
     {
-        var (pcnId, year) = RequestParsing.Parse(request);
+        var (pcnId, year) = parsing.Parse(request);
         return (await queries.GetPcnAllocationAsync(pcnId, year, "name", context.CancellationToken)).ToProto();
     }
 
     public override async Task<SystemAllocation> GetSystemAllocation(GetSystemAllocationRequest request, ServerCallContext context) =>
-        (await queries.GetSystemAllocationAsync(RequestParsing.Parse(request), "name", context.CancellationToken)).ToProto();
+        (await queries.GetSystemAllocationAsync(parsing.Parse(request), "name", context.CancellationToken)).ToProto();
 
     public override async Task<ReconciliationReport> GetReconciliationReport(GetReconciliationReportRequest request, ServerCallContext context) =>
-        (await queries.GetReconciliationAsync(RequestParsing.Parse(request), "name", context.CancellationToken)).ToProto();
+        (await queries.GetReconciliationAsync(parsing.Parse(request), "name", context.CancellationToken)).ToProto();
 
     public override async Task<ArrsEntitlement> GetArrsEntitlement(GetArrsEntitlementRequest request, ServerCallContext context)
     {
-        var (pcnId, year) = RequestParsing.Parse(request);
+        var (pcnId, year) = parsing.Parse(request);
         return (await queries.GetArrsEntitlementAsync(pcnId, year, "name", context.CancellationToken)).ToProto();
     }
 
     public override Task<ArrsClaim> CreateArrsClaim(CreateArrsClaimRequest request, ServerCallContext context)
     {
-        var (pcnId, claim) = RequestParsing.Parse(request);
+        var (pcnId, claim) = parsing.Parse(request);
         return writes.RunOnceAsync(request, request.RequestId, async (transaction, cancellationToken) =>
             (await commands.CreateArrsClaimAsync(transaction, pcnId, claim, "claim.year", cancellationToken)).ToProto(), context.CancellationToken);
     }
 
     public override async Task<ListArrsClaimsResponse> ListArrsClaims(ListArrsClaimsRequest request, ServerCallContext context)
     {
-        var query = RequestParsing.Parse(request);
+        var query = parsing.Parse(request);
         var claims = await queries.ListArrsClaimsAsync(query.PcnId, query.Year, "year", context.CancellationToken);
         var (page, next) = PageTokens.Paginate(Keyed(claims), entry => entry.Key, query.Page);
         var response = new ListArrsClaimsResponse { NextPageToken = next };
@@ -50,13 +50,13 @@ public sealed class FinanceService(FinanceQueries queries, FinanceCommands comma
 
     public override async Task<BudgetStatement> GetBudgetStatement(GetBudgetStatementRequest request, ServerCallContext context)
     {
-        var (statement, coCommissioning, gpForwardView) = await queries.GetBudgetStatementAsync(RequestParsing.Parse(request), "name", context.CancellationToken);
+        var (statement, coCommissioning, gpForwardView) = await queries.GetBudgetStatementAsync(parsing.Parse(request), "name", context.CancellationToken);
         return statement.ToProto(coCommissioning, gpForwardView);
     }
 
     public override async Task<ListFundingRatesResponse> ListFundingRates(ListFundingRatesRequest request, ServerCallContext context)
     {
-        var query = RequestParsing.Parse(request);
+        var query = parsing.Parse(request);
         var rates = await queries.ListFundingRatesAsync(query.StreamId, query.Year, "parent", "year", context.CancellationToken);
         var (page, next) = PageTokens.Paginate(Keyed(rates), entry => entry.Key, query.Page);
         var response = new ListFundingRatesResponse { NextPageToken = next };
@@ -73,7 +73,7 @@ public sealed class FinanceService(FinanceQueries queries, FinanceCommands comma
 
     public override Task<FundingRate> UpdateFundingRate(UpdateFundingRateRequest request, ServerCallContext context)
     {
-        var change = RequestParsing.Parse(request);
+        var change = parsing.Parse(request);
         return writes.RunOnceAsync(request, request.RequestId, async (transaction, cancellationToken) =>
             (await commands.SetFundingRateAsync(transaction, change.StreamId, change.Year, change.RatePerHead, change.PartYearFactor, "funding_rate.name", cancellationToken))
                 .ToProto(queries.Stream(change.StreamId)), context.CancellationToken);

@@ -10,9 +10,10 @@ namespace Finance.Api.Grpc;
 
 /// <summary>
 /// Turns requests into arguments, collecting every field violation before answering, so a caller learns all that is
-/// wrong with a request at once (INVALID_ARGUMENT with google.rpc.BadRequest).
+/// wrong with a request at once (INVALID_ARGUMENT with google.rpc.BadRequest) — a year Finance has no figures for
+/// among them.
 /// </summary>
-public static class RequestParsing
+public sealed class RequestParsing(IReadOnlyCollection<FinancialYear> knownYears)
 {
     // Ceilings far above any real figure (the documents' largest rate is £6 a head; a PCN's whole Additional Roles
     // entitlement is under £250,000): they keep the arithmetic inside decimal's range, so absurd input is the caller's
@@ -23,19 +24,19 @@ public static class RequestParsing
 
     public sealed record PcnYear(string PcnId, FinancialYear Year);
 
-    public static PcnYear Parse(GetPcnAllocationRequest request) => PcnAndYear(request.Name, "pcns/{pcn}/allocations/{year}");
+    public PcnYear Parse(GetPcnAllocationRequest request) => PcnAndYear(request.Name, "pcns/{pcn}/allocations/{year}");
 
-    public static PcnYear Parse(GetArrsEntitlementRequest request) => PcnAndYear(request.Name, "pcns/{pcn}/arrsEntitlements/{year}");
+    public PcnYear Parse(GetArrsEntitlementRequest request) => PcnAndYear(request.Name, "pcns/{pcn}/arrsEntitlements/{year}");
 
-    public static FinancialYear Parse(GetSystemAllocationRequest request) => YearOnly(request.Name, "systemAllocations/{year}");
+    public FinancialYear Parse(GetSystemAllocationRequest request) => YearOnly(request.Name, "systemAllocations/{year}");
 
-    public static FinancialYear Parse(GetReconciliationReportRequest request) => YearOnly(request.Name, "reconciliationReports/{year}");
+    public FinancialYear Parse(GetReconciliationReportRequest request) => YearOnly(request.Name, "reconciliationReports/{year}");
 
-    public static FinancialYear Parse(GetBudgetStatementRequest request) => YearOnly(request.Name, "budgetStatements/{year}");
+    public FinancialYear Parse(GetBudgetStatementRequest request) => YearOnly(request.Name, "budgetStatements/{year}");
 
     public sealed record ClaimsQuery(string PcnId, FinancialYear? Year, PageTokens.Page Page);
 
-    public static ClaimsQuery Parse(ListArrsClaimsRequest request)
+    public ClaimsQuery Parse(ListArrsClaimsRequest request)
     {
         var validation = new Validation();
         var pcnId = ResourceNames.ParseId(request.Parent, "pcns", "parent", validation);
@@ -47,7 +48,7 @@ public static class RequestParsing
 
     public sealed record RatesQuery(string? StreamId, FinancialYear? Year, PageTokens.Page Page);
 
-    public static RatesQuery Parse(ListFundingRatesRequest request)
+    public RatesQuery Parse(ListFundingRatesRequest request)
     {
         var validation = new Validation();
         var streamId = ResourceNames.ParseId(request.Parent, "fundingStreams", "parent", validation);
@@ -59,7 +60,7 @@ public static class RequestParsing
 
     public sealed record NewClaim(string PcnId, ArrsClaimRequest Claim);
 
-    public static NewClaim Parse(CreateArrsClaimRequest request)
+    public NewClaim Parse(CreateArrsClaimRequest request)
     {
         var validation = new Validation();
         var pcnId = ResourceNames.ParseId(request.Parent, "pcns", "parent", validation);
@@ -87,7 +88,7 @@ public static class RequestParsing
 
     public sealed record RateChange(string StreamId, FinancialYear Year, decimal RatePerHead, decimal? PartYearFactor);
 
-    public static RateChange Parse(UpdateFundingRateRequest request)
+    public RateChange Parse(UpdateFundingRateRequest request)
     {
         var validation = new Validation();
         var rate = request.FundingRate ?? new Llr.Finance.V1.FundingRate();
@@ -102,7 +103,7 @@ public static class RequestParsing
         return new RateChange(ids[0], year, perHead!.Value, factor);
     }
 
-    private static PcnYear PcnAndYear(string name, string pattern)
+    private PcnYear PcnAndYear(string name, string pattern)
     {
         var validation = new Validation();
         var ids = ResourceNames.ParseIds(name, pattern, "name", validation);
@@ -111,7 +112,7 @@ public static class RequestParsing
         return new PcnYear(ids[0], year);
     }
 
-    private static FinancialYear YearOnly(string name, string pattern)
+    private FinancialYear YearOnly(string name, string pattern)
     {
         var validation = new Validation();
         var ids = ResourceNames.ParseIds(name, pattern, "name", validation);
@@ -120,14 +121,16 @@ public static class RequestParsing
         return year;
     }
 
-    private static FinancialYear Year(string text, string field, Validation validation)
+    private FinancialYear Year(string text, string field, Validation validation)
     {
-        if (FinancialYear.TryParse(text, out var year)) return year;
-        validation.Add(field, string.IsNullOrEmpty(text) ? "a financial year is required, like \"2019-20\"." : $"\"{text}\" is not a financial year like \"2019-20\".");
-        return default;
+        if (!FinancialYear.TryParse(text, out var year))
+            validation.Add(field, string.IsNullOrEmpty(text) ? "a financial year is required, like \"2019-20\"." : $"\"{text}\" is not a financial year like \"2019-20\".");
+        else if (!knownYears.Contains(year))
+            validation.Add(field, $"{year} is not a year Finance has figures for; known years: {string.Join(", ", knownYears.Order())}.");
+        return year;
     }
 
-    private static FinancialYear? OptionalYear(string text, string field, Validation validation) =>
+    private FinancialYear? OptionalYear(string text, string field, Validation validation) =>
         string.IsNullOrEmpty(text) ? null : Year(text, field, validation);
 
     private static decimal? Decimal(Google.Type.Decimal? value, string field, Validation validation)

@@ -11,6 +11,7 @@ namespace Finance.Api.Infrastructure.ReferenceData;
 /// rates, which users set, are kept in the database.
 /// </summary>
 public sealed record FinanceReferenceData(
+    IReadOnlyList<FinancialYear> Years,
     IReadOnlyDictionary<string, FundingStream> Streams,
     IReadOnlyList<string> StreamOrder,
     IReadOnlyList<StatedTotal> StatedTotals,
