@@ -69,4 +69,15 @@ public sealed class GuardTests
         years[1].Growth.ShouldBe(5m);
         years[1].GrowthPercent.ShouldBeNull();
     }
+
+    [Fact]
+    public void The_schedules_staffing_scales_with_the_list_to_two_decimal_places()
+    {
+        // 002:171: 3 clinical pharmacists in 2021-22 for a 50,000-patient PCN. 3 × 35,455 / 50,000 = 2.1273 → 2.13;
+        // 3 × 25,000 / 50,000 = 1.5 exactly.
+        var pharmacists = new ArrsRoleYear(ArrsRole.ClinicalPharmacist, "Clinical Pharmacist", Year("2021-22"), 3m, Year("2019-20"), "002:171");
+
+        pharmacists.FteFor(35_455, 50_000).ShouldBe(2.13m);
+        pharmacists.FteFor(25_000, 50_000).ShouldBe(1.50m);
+    }
 }

@@ -45,7 +45,7 @@ public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData refe
         var populations = await store.LoadPopulationsAsync(connection, null, cancellationToken);
         var population = PopulationOf(populations, pcnId, funding);
         var claims = await FinanceStore.ListClaimsAsync(connection, null, pcnId, year, cancellationToken);
-        return ArrsEntitlementCalculator.For(population, funding, reference.ArrsScheme, claims);
+        return ArrsEntitlementCalculator.For(population, funding, reference.ArrsScheme, claims, reference.ArrsSchedule);
     }
 
     public async Task<IReadOnlyList<ArrsClaim>> ListArrsClaimsAsync(string pcnId, FinancialYear? year, string yearField, CancellationToken cancellationToken)

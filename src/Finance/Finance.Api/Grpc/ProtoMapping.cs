@@ -195,8 +195,10 @@ public static class ProtoMapping
         Explanation = arrs.Explanation,
     };
 
-    public static Llr.Finance.V1.ArrsEntitlement ToProto(this ArrsEntitlement entitlement) => new()
+    public static Llr.Finance.V1.ArrsEntitlement ToProto(this ArrsEntitlement entitlement)
     {
+        var proto = new Llr.Finance.V1.ArrsEntitlement
+        {
         Name = $"pcns/{entitlement.PcnId}/arrsEntitlements/{entitlement.Funding.Year}",
         Pcn = $"pcns/{entitlement.PcnId}",
         Year = entitlement.Funding.Year.ToString(),
@@ -211,20 +213,22 @@ public static class ProtoMapping
         Remaining = ProtoMoney.From(entitlement.Remaining),
         ClaimCount = entitlement.ClaimCount,
         Source = entitlement.Funding.Source,
-    };
+        };
+        proto.TypicalStaffing.AddRange(entitlement.TypicalStaffing.Select(role => new ArrsRoleStaffing
+        {
+            Role = Role(role.Role),
+            NetworkFte = Decimal(role.Fte),
+            PcnFte = Decimal(role.FteFor(entitlement.Population, entitlement.NetworkPatients)),
+            Source = role.Source,
+        }));
+        return proto;
+    }
 
     public static Llr.Finance.V1.ArrsClaim ToProto(this ArrsClaim claim) => new()
     {
         Name = $"pcns/{claim.PcnId}/arrsClaims/{claim.Id}",
         Year = claim.Year.ToString(),
-        Role = claim.Role switch
-        {
-            Domain.Arrs.ArrsRole.ClinicalPharmacist => Llr.Finance.V1.ArrsRole.ClinicalPharmacist,
-            Domain.Arrs.ArrsRole.SocialPrescriber => Llr.Finance.V1.ArrsRole.SocialPrescriber,
-            Domain.Arrs.ArrsRole.Physiotherapist => Llr.Finance.V1.ArrsRole.Physiotherapist,
-            Domain.Arrs.ArrsRole.PhysicianAssociate => Llr.Finance.V1.ArrsRole.PhysicianAssociate,
-            _ => Llr.Finance.V1.ArrsRole.CommunityParamedic,
-        },
+        Role = Role(claim.Role),
         Fte = Decimal(claim.Fte),
         Months = claim.Months,
         AnnualSalaryCost = ProtoMoney.From(claim.AnnualSalaryCost),
@@ -295,6 +299,15 @@ public static class ProtoMapping
     }
 
     private static string Ccg(string ccgId) => $"ccgs/{ccgId}";
+
+    private static Llr.Finance.V1.ArrsRole Role(Domain.Arrs.ArrsRole role) => role switch
+    {
+        Domain.Arrs.ArrsRole.ClinicalPharmacist => Llr.Finance.V1.ArrsRole.ClinicalPharmacist,
+        Domain.Arrs.ArrsRole.SocialPrescriber => Llr.Finance.V1.ArrsRole.SocialPrescriber,
+        Domain.Arrs.ArrsRole.Physiotherapist => Llr.Finance.V1.ArrsRole.Physiotherapist,
+        Domain.Arrs.ArrsRole.PhysicianAssociate => Llr.Finance.V1.ArrsRole.PhysicianAssociate,
+        _ => Llr.Finance.V1.ArrsRole.CommunityParamedic,
+    };
 
     private static Google.Type.Decimal Decimal(decimal value) => new() { Value = value.ToString(CultureInfo.InvariantCulture) };
 

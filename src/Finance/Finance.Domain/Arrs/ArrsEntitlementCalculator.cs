@@ -11,7 +11,8 @@ public static class ArrsEntitlementCalculator
     public static decimal Entitlement(decimal fundingPerNetwork, long patients, long networkPatients) =>
         Money.ToPenny(fundingPerNetwork * patients / networkPatients);
 
-    public static ArrsEntitlement For(PcnPopulation population, ArrsYearFunding funding, ArrsScheme scheme, IReadOnlyList<ArrsClaim> yearClaims)
+    public static ArrsEntitlement For(
+        PcnPopulation population, ArrsYearFunding funding, ArrsScheme scheme, IReadOnlyList<ArrsClaim> yearClaims, IReadOnlyList<ArrsRoleYear>? schedule = null)
     {
         var (patients, basisUsed) = population.For(PatientBasis.Weighted);
         return new ArrsEntitlement(
@@ -23,7 +24,8 @@ public static class ArrsEntitlementCalculator
             population.Source,
             Entitlement(funding.FundingPerNetwork, patients, scheme.NetworkPatients),
             yearClaims.Sum(claim => claim.Reimbursed),
-            yearClaims.Count);
+            yearClaims.Count,
+            (schedule ?? []).Where(role => role.Year == funding.Year).ToList());
     }
 }
 
@@ -37,7 +39,8 @@ public sealed record ArrsEntitlement(
     PopulationSource PopulationSource,
     decimal Amount,
     decimal Claimed,
-    int ClaimCount)
+    int ClaimCount,
+    IReadOnlyList<ArrsRoleYear> TypicalStaffing)
 {
     public decimal Remaining => Amount - Claimed;
 }

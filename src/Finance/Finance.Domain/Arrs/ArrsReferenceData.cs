@@ -16,7 +16,11 @@ public sealed record ArrsYearFunding(
 public sealed record ArrsScheme(long NetworkPatients, decimal ReimbursedShare, string Source);
 
 /// <summary>A role's FTE in the schedule for a typical 50,000-patient PCN, and the first year the scheme funds it.</summary>
-public sealed record ArrsRoleYear(ArrsRole Role, string RoleName, FinancialYear Year, decimal Fte, FinancialYear FirstYear, string Source);
+public sealed record ArrsRoleYear(ArrsRole Role, string RoleName, FinancialYear Year, decimal Fte, FinancialYear FirstYear, string Source)
+{
+    /// <summary>The schedule's FTE scaled to a PCN's list, to 2 decimal places, half away from zero.</summary>
+    public decimal FteFor(long patients, long networkPatients) => Math.Round(Fte * patients / networkPatients, 2, MidpointRounding.AwayFromZero);
+}
 
 public enum ArrsRole
 {
