@@ -26,11 +26,10 @@ public sealed class FinanceCommands(FinanceStore store, FinanceReferenceData ref
     }
 
     /// <summary>Sets a stream's rate for a year, then recomputes every PCN's allocation for that year and publishes it.</summary>
-    public async Task<FundingRate> SetFundingRateAsync(NpgsqlTransaction transaction, string streamId, FinancialYear year, decimal ratePerHead, decimal? partYearFactor, string yearField, CancellationToken cancellationToken)
+    public async Task<FundingRate> SetFundingRateAsync(NpgsqlTransaction transaction, string streamId, FinancialYear year, decimal ratePerHead, decimal? partYearFactor, CancellationToken cancellationToken)
     {
         if (!reference.Streams.ContainsKey(streamId))
             throw new NotFoundException("llr.finance.v1.FundingStream", $"fundingStreams/{streamId}");
-        FinanceQueries.RatesFor(await store.ListRatesAsync(transaction.Connection!, transaction, cancellationToken), year, yearField);
         var rate = await store.SetRateAsync(transaction, streamId, year, ratePerHead, partYearFactor, cancellationToken)
             ?? throw new NotFoundException("llr.finance.v1.FundingRate", $"fundingStreams/{streamId}/rates/{year}");
         await recalculation.PublishAsync(transaction, AllocationChangeReason.FundingRateChanged, causationId: null, pcnIds: null, years: [year], cancellationToken);

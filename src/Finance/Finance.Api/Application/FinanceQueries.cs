@@ -9,29 +9,32 @@ using Platform.Domain.Errors;
 
 namespace Finance.Api.Application;
 
-/// <summary>Every answer Finance gives, computed on request from the rates, the population copy and the documents' tables.</summary>
+/// <summary>
+/// Every answer Finance gives, computed on request from the rates, the population copy and the documents' tables.
+/// Years arrive checked: request parsing refuses a year Finance has no rates for.
+/// </summary>
 public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData reference)
 {
-    public async Task<PcnAllocation> GetPcnAllocationAsync(string pcnId, FinancialYear year, string field, CancellationToken cancellationToken)
+    public async Task<PcnAllocation> GetPcnAllocationAsync(string pcnId, FinancialYear year, CancellationToken cancellationToken)
     {
         var (rates, populations) = await LoadAsync(cancellationToken);
-        var yearRates = RatesFor(rates, year, field);
+        var yearRates = rates.Where(rate => rate.Year == year).ToList();
         return AllocationCalculator.ForPcn(pcnId, yearRates, reference.Streams, populations)
             ?? throw new NotFoundException("llr.finance.v1.PcnAllocation", $"pcns/{pcnId}/allocations/{year}");
     }
 
-    public async Task<SystemAllocation> GetSystemAllocationAsync(FinancialYear year, string field, CancellationToken cancellationToken)
+    public async Task<SystemAllocation> GetSystemAllocationAsync(FinancialYear year, CancellationToken cancellationToken)
     {
         var (rates, populations) = await LoadAsync(cancellationToken);
-        var yearRates = RatesFor(rates, year, field);
+        var yearRates = rates.Where(rate => rate.Year == year).ToList();
         var pcns = AllocationCalculator.ForAllPcns(yearRates, reference.Streams, populations);
         return SystemAllocation.Compute(year, yearRates, pcns, reference.StatedTotals, reference.CcgPublishedFigures);
     }
 
-    public async Task<ReconciliationReport> GetReconciliationAsync(FinancialYear year, string field, CancellationToken cancellationToken)
+    public async Task<ReconciliationReport> GetReconciliationAsync(FinancialYear year, CancellationToken cancellationToken)
     {
         var (rates, populations) = await LoadAsync(cancellationToken);
-        var yearRates = RatesFor(rates, year, field);
+        var yearRates = rates.Where(rate => rate.Year == year).ToList();
         var arrs = reference.ArrsFor(year) is { } funding
             ? ArrsReconciliation.Build(funding, reference.ArrsScheme, populations.AllOn(funding.ReferenceDate))
             : null;
@@ -52,30 +55,23 @@ public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData refe
     {
         if (year is { } known) ArrsFunding(known, yearField);
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
-        var populations = await store.LoadPopulationsAsync(connection, null, cancellationToken);
-        if (!populations.AllOn(DateOnly.MaxValue).Any(pcn => pcn.PcnId == pcnId))
+        if (!await FinanceStore.HasPcnAsync(connection, pcnId, cancellationToken))
             throw new NotFoundException("llr.finance.v1.Pcn", $"pcns/{pcnId}");
         return await FinanceStore.ListClaimsAsync(connection, null, pcnId, year, cancellationToken);
     }
 
-    public async Task<(BudgetStatement Statement, IReadOnlyList<CoCommissioningYear> CoCommissioning, IReadOnlyList<GpForwardViewLine> GpForwardView)> GetBudgetStatementAsync(
-        FinancialYear year, string field, CancellationToken cancellationToken)
+    public (BudgetStatement Statement, IReadOnlyList<CoCommissioningYear> CoCommissioning, IReadOnlyList<GpForwardViewLine> GpForwardView) GetBudgetStatement(FinancialYear year)
     {
-        RatesFor(await store.ListRatesAsync(cancellationToken), year, field);
         if (year != reference.CcgBudgetYear)
             throw new NotFoundException("llr.finance.v1.BudgetStatement", $"budgetStatements/{year}");
         return (BudgetStatement.Build(year, reference.CcgBudget), CoCommissioningGrowth.Compute(reference.CoCommissioning), reference.GpForwardView);
     }
 
-    public async Task<IReadOnlyList<FundingRate>> ListFundingRatesAsync(string? streamId, FinancialYear? year, string streamField, string yearField, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FundingRate>> ListFundingRatesAsync(string? streamId, FinancialYear? year, CancellationToken cancellationToken)
     {
-        var rates = reference.InTableOrder(await store.ListRatesAsync(cancellationToken));
-        var validation = new Validation();
         if (streamId is not null && !reference.Streams.ContainsKey(streamId))
             throw new NotFoundException("llr.finance.v1.FundingStream", $"fundingStreams/{streamId}");
-        if (year is { } known && rates.All(rate => rate.Year != known))
-            validation.Add(yearField, UnknownYear(known, rates));
-        validation.ThrowIfInvalid();
+        var rates = reference.InTableOrder(await store.ListRatesAsync(cancellationToken));
         return rates.Where(rate => (streamId is null || rate.StreamId == streamId) && (year is null || rate.Year == year)).ToList();
     }
 
@@ -91,16 +87,6 @@ public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData refe
     public ArrsYearFunding ArrsFunding(FinancialYear year, string field) =>
         reference.ArrsFor(year) ?? throw new InvalidArgumentException(field,
             $"{year} is not a year of the Additional Roles scheme tables; known years: {string.Join(", ", reference.ArrsFunding.Select(funding => funding.Year))}.");
-
-    /// <summary>The year's rates; a year Finance has no rates for is the caller's mistake (INVALID_ARGUMENT).</summary>
-    public static IReadOnlyList<FundingRate> RatesFor(IReadOnlyList<FundingRate> rates, FinancialYear year, string field)
-    {
-        var yearRates = rates.Where(rate => rate.Year == year).ToList();
-        return yearRates.Count > 0 ? yearRates : throw new InvalidArgumentException(field, UnknownYear(year, rates));
-    }
-
-    private static string UnknownYear(FinancialYear year, IReadOnlyList<FundingRate> rates) =>
-        $"{year} is not a year Finance has funding rates for; known years: {string.Join(", ", rates.Select(rate => rate.Year).Distinct().Order())}.";
 
     private async Task<(IReadOnlyList<FundingRate>, PopulationHistory)> LoadAsync(CancellationToken cancellationToken)
     {

@@ -27,14 +27,14 @@ public sealed class RegistryEventApplier(AllocationRecalculation recalculation)
         Guid? messageId,
         CancellationToken cancellationToken)
     {
+        var byPcn = (timeline ?? affected).GroupBy(snapshot => snapshot.PcnId).ToList();
         var batch = new NpgsqlBatch(transaction.Connection, transaction);
-        foreach (var pcn in (timeline ?? affected).GroupBy(snapshot => snapshot.PcnId))
+        foreach (var pcn in byPcn)
             FinanceStore.ReplaceFrom(batch, pcn.Select(ToPopulation).OrderBy(population => population.AsAt).ToList());
         if (batch.BatchCommands.Count > 0)
             await batch.ExecuteNonQueryAsync(cancellationToken);
 
-        var pcnIds = (timeline ?? affected).Select(snapshot => snapshot.PcnId).ToHashSet();
-        await recalculation.PublishAsync(transaction, reason, messageId, pcnIds, years: null, cancellationToken);
+        await recalculation.PublishAsync(transaction, reason, messageId, byPcn.Select(pcn => pcn.Key).ToHashSet(), years: null, cancellationToken);
     }
 
     public static PcnPopulation ToPopulation(PcnSnapshot snapshot) => new(

@@ -16,14 +16,14 @@ public sealed class FinanceService(RequestParsing parsing, FinanceQueries querie
     public override async Task<PcnAllocation> GetPcnAllocation(GetPcnAllocationRequest request, ServerCallContext context)
     {
         var (pcnId, year) = parsing.Parse(request);
-        return (await queries.GetPcnAllocationAsync(pcnId, year, "name", context.CancellationToken)).ToProto();
+        return (await queries.GetPcnAllocationAsync(pcnId, year, context.CancellationToken)).ToProto();
     }
 
     public override async Task<SystemAllocation> GetSystemAllocation(GetSystemAllocationRequest request, ServerCallContext context) =>
-        (await queries.GetSystemAllocationAsync(parsing.Parse(request), "name", context.CancellationToken)).ToProto();
+        (await queries.GetSystemAllocationAsync(parsing.Parse(request), context.CancellationToken)).ToProto();
 
     public override async Task<ReconciliationReport> GetReconciliationReport(GetReconciliationReportRequest request, ServerCallContext context) =>
-        (await queries.GetReconciliationAsync(parsing.Parse(request), "name", context.CancellationToken)).ToProto();
+        (await queries.GetReconciliationAsync(parsing.Parse(request), context.CancellationToken)).ToProto();
 
     public override async Task<ArrsEntitlement> GetArrsEntitlement(GetArrsEntitlementRequest request, ServerCallContext context)
     {
@@ -48,16 +48,16 @@ public sealed class FinanceService(RequestParsing parsing, FinanceQueries querie
         return response;
     }
 
-    public override async Task<BudgetStatement> GetBudgetStatement(GetBudgetStatementRequest request, ServerCallContext context)
+    public override Task<BudgetStatement> GetBudgetStatement(GetBudgetStatementRequest request, ServerCallContext context)
     {
-        var (statement, coCommissioning, gpForwardView) = await queries.GetBudgetStatementAsync(parsing.Parse(request), "name", context.CancellationToken);
-        return statement.ToProto(coCommissioning, gpForwardView);
+        var (statement, coCommissioning, gpForwardView) = queries.GetBudgetStatement(parsing.Parse(request));
+        return Task.FromResult(statement.ToProto(coCommissioning, gpForwardView));
     }
 
     public override async Task<ListFundingRatesResponse> ListFundingRates(ListFundingRatesRequest request, ServerCallContext context)
     {
         var query = parsing.Parse(request);
-        var rates = await queries.ListFundingRatesAsync(query.StreamId, query.Year, "parent", "year", context.CancellationToken);
+        var rates = await queries.ListFundingRatesAsync(query.StreamId, query.Year, context.CancellationToken);
         var (page, next) = PageTokens.Paginate(Keyed(rates), entry => entry.Key, query.Page);
         var response = new ListFundingRatesResponse { NextPageToken = next };
         response.FundingRates.AddRange(page.Select(entry => entry.Item.ToProto(queries.Stream(entry.Item.StreamId))));
@@ -75,7 +75,7 @@ public sealed class FinanceService(RequestParsing parsing, FinanceQueries querie
     {
         var change = parsing.Parse(request);
         return writes.RunOnceAsync(request, request.RequestId, async (transaction, cancellationToken) =>
-            (await commands.SetFundingRateAsync(transaction, change.StreamId, change.Year, change.RatePerHead, change.PartYearFactor, "funding_rate.name", cancellationToken))
+            (await commands.SetFundingRateAsync(transaction, change.StreamId, change.Year, change.RatePerHead, change.PartYearFactor, cancellationToken))
                 .ToProto(queries.Stream(change.StreamId)), context.CancellationToken);
     }
 }

@@ -153,6 +153,13 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
         return command;
     }
 
+    public static async Task<bool> HasPcnAsync(NpgsqlConnection connection, string pcnId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pcn_populations WHERE pcn_id = $1)", connection);
+        command.Parameters.AddWithValue(pcnId);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task<bool> HasPopulationsAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM pcn_populations)");

@@ -20,25 +20,17 @@ public static class AllocationCalculator
         IReadOnlyDictionary<string, FundingStream> streams,
         PopulationHistory populations)
     {
-        var lines = new List<AllocationLine>();
-        PcnPopulation? first = null;
-        foreach (var rate in yearRates.OrderBy(rate => rate.ReferenceDate))
-        {
-            if (populations.On(pcnId, rate.ReferenceDate) is not { } population) continue;
-            first ??= population;
-            lines.Add(Line(streams[rate.StreamId], rate, population, rate.RatePerHead));
-        }
-
         // Lines keep the order of the rates they were given (the table's order).
-        lines = lines.OrderBy(line => IndexOf(yearRates, line.Rate)).ToList();
+        var lines = yearRates
+            .Select(rate => populations.On(pcnId, rate.ReferenceDate) is { } population ? Line(streams[rate.StreamId], rate, population, rate.RatePerHead) : null)
+            .OfType<AllocationLine>()
+            .ToList();
+        // The PCN's population is the one on the year's earliest reference date it has one for.
+        var first = yearRates.OrderBy(rate => rate.ReferenceDate)
+            .Select(rate => populations.On(pcnId, rate.ReferenceDate))
+            .OfType<PcnPopulation>()
+            .FirstOrDefault();
         return first is null ? null : new PcnAllocation(pcnId, first.CcgId, yearRates[0].Year, first.Registered, first.Source, lines);
-    }
-
-    private static int IndexOf(IReadOnlyList<FundingRate> rates, FundingRate rate)
-    {
-        for (var index = 0; index < rates.Count; index++)
-            if (ReferenceEquals(rates[index], rate)) return index;
-        return -1;
     }
 
     public static AllocationLine Line(FundingStream stream, FundingRate rate, PcnPopulation population, decimal ratePerHead)

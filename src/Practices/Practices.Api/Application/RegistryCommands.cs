@@ -37,7 +37,7 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
         await outbox.EnqueueAsync(transaction, new PracticeTransferred(
             practice.Id, practice.OdsCode, plan.FromPcnId, plan.Started.PcnId, command.EffectiveFrom,
             Snapshots(after, affected), clock.GetUtcNow(),
-            await TimelineAsync(transaction, command.EffectiveFrom, affected, cancellationToken)), cancellationToken);
+            await TimelineAsync(transaction, after, affected, cancellationToken)), cancellationToken);
 
         return (after.ViewOf(after.Practices[practice.Id]), plan.ApplyTo(history));
     }
@@ -59,7 +59,7 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
         await outbox.EnqueueAsync(transaction, new ListSizeRecorded(
             practice.Id, practice.OdsCode, command.AsAt, command.RegisteredPatients, command.WeightedPatients,
             Snapshots(after, after.ViewOf(practice).Pcn?.Id), clock.GetUtcNow(),
-            await TimelineAsync(transaction, command.AsAt, touched, cancellationToken)), cancellationToken);
+            await TimelineAsync(transaction, after, touched, cancellationToken)), cancellationToken);
         return snapshot;
     }
 
@@ -100,7 +100,7 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
         await outbox.EnqueueAsync(transaction, new PracticesMerged(
             command.SuccessorId, practices[command.SuccessorId].OdsCode, command.PredecessorIds, command.EffectiveFrom,
             Snapshots(after, affected.ToArray()), clock.GetUtcNow(),
-            await TimelineAsync(transaction, command.EffectiveFrom, affected.ToArray(), cancellationToken)), cancellationToken);
+            await TimelineAsync(transaction, after, affected.ToArray(), cancellationToken)), cancellationToken);
 
         return (after.ViewOf(after.Practices[command.SuccessorId]), command.PredecessorIds.Select(id => after.ViewOf(after.Practices[id])).ToList());
     }
@@ -118,19 +118,20 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
     }
 
     /// <summary>
-    /// Each touched PCN from <paramref name="from"/> on, as the registry stands after the write: its state on that date
-    /// and on every later date its members or their sizes change (unchanged states are left out).
+    /// Each touched PCN from the date of <paramref name="after"/> (the registry after the write, as at the date it takes
+    /// effect) on: its state on that date and on every later date its members or their sizes change (unchanged states
+    /// are left out).
     /// </summary>
     private static async Task<IReadOnlyList<PcnSnapshot>> TimelineAsync(
-        NpgsqlTransaction transaction, DateOnly from, IReadOnlyCollection<string?> pcnIds, CancellationToken cancellationToken)
+        NpgsqlTransaction transaction, RegistryView after, IReadOnlyCollection<string?> pcnIds, CancellationToken cancellationToken)
     {
         var ids = pcnIds.OfType<string>().Distinct().ToList();
-        var days = await RegistryStore.LoadChangeDatesAsync(transaction.Connection!, transaction, from, cancellationToken);
+        var days = await RegistryStore.LoadChangeDatesAsync(transaction.Connection!, transaction, after.AsAt, cancellationToken);
         var timeline = new List<PcnSnapshot>();
         var latest = new Dictionary<string, PcnSnapshot>();
-        foreach (var day in days.Prepend(from))
+        foreach (var day in days.Prepend(after.AsAt))
         {
-            var view = await RegistryView.LoadAsync(transaction.Connection!, transaction, day, cancellationToken);
+            var view = day == after.AsAt ? after : await RegistryView.LoadAsync(transaction.Connection!, transaction, day, cancellationToken);
             foreach (var id in ids)
             {
                 var snapshot = IntegrationEventMapping.ToSnapshot(view.PopulationOf(view.Pcns[id]));

@@ -25,10 +25,11 @@ public sealed record FinanceReferenceData(
     IReadOnlyList<CoCommissioningAllocation> CoCommissioning)
 {
     /// <summary>Rates in the order the PCN budget table prints its streams, then by year.</summary>
-    public IReadOnlyList<FundingRate> InTableOrder(IEnumerable<FundingRate> rates) =>
-        rates.OrderBy(rate => IndexOf(rate.StreamId)).ThenBy(rate => rate.Year).ToList();
-
-    private int IndexOf(string streamId) => StreamOrder.ToList().IndexOf(streamId);
+    public IReadOnlyList<FundingRate> InTableOrder(IEnumerable<FundingRate> rates)
+    {
+        var position = StreamOrder.Select((streamId, index) => (streamId, index)).ToDictionary(entry => entry.streamId, entry => entry.index);
+        return rates.OrderBy(rate => position[rate.StreamId]).ThenBy(rate => rate.Year).ToList();
+    }
 
     public ArrsYearFunding? ArrsFor(FinancialYear year) => ArrsFunding.FirstOrDefault(funding => funding.Year == year);
 }
