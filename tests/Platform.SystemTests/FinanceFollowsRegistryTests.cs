@@ -2,7 +2,6 @@ using Grpc.Net.Client;
 using Llr.Finance.V1;
 using Llr.Practices.V1;
 using Platform.AppHost.Hosting;
-using Platform.Telemetry.Spans;
 using Platform.Testing;
 using Shouldly;
 
@@ -72,14 +71,7 @@ public sealed class FinanceFollowsRegistryTests(PlatformFixture platform) : IAsy
         llrAfter.LlrPopulation.ShouldBe(llrBefore.LlrPopulation);
 
         // One trace: the registry's gRPC server span, its outbox relay, the broker hop, and Finance's consumer.
-        var server = await App.Spans.WaitForSpanAsync(span => span.TraceId == trace.TraceIdHex &&
-            span.ServiceName == "practices" && span.Kind == SpanKind.Server && span.Name.Contains("TransferPractice"), Patience, cancellationToken);
-        var consumer = await App.Spans.WaitForSpanAsync(span =>
-            span.ServiceName == "finance" && span.Kind == SpanKind.Consumer && span.TraceId == server.TraceId, Patience, cancellationToken);
-        consumer.TraceId.ShouldBe(server.TraceId);
-        var spans = App.Spans.GetTrace(server.TraceId)!.DepthFirst().Select(entry => entry.Span).ToList();
-        spans.ShouldContain(span => span.ServiceName == "practices" && span.Name.StartsWith("outbox relay"));
-        spans.ShouldContain(span => span.Kind == SpanKind.Producer);
+        await App.Spans.ShouldRunFromCallToConsumerAsync(trace, "practices", "TransferPractice", "finance", Patience, cancellationToken);
     }
 
     private static Task<PcnAllocation> AllocationAsync(FinanceService.FinanceServiceClient finance, string pcn, CancellationToken cancellationToken) =>

@@ -1,7 +1,6 @@
 using Grpc.Net.Client;
 using Llr.Practices.V1;
 using Platform.AppHost.Hosting;
-using Platform.Telemetry.Spans;
 using Platform.Testing;
 using Shouldly;
 
@@ -59,14 +58,6 @@ public sealed class PlatformSystemTests(PlatformFixture platform) : IAsyncLifeti
         consumed.FromPcnId.ShouldBe("oadby-wigston");
         consumed.AffectedPcns.Select(pcn => pcn.PcnId).ShouldBe(["oadby-wigston", "harborough"], ignoreOrder: true);
 
-        var server = await App.Spans.WaitForSpanAsync(span => span.TraceId == trace.TraceIdHex &&
-            span.ServiceName == "practices" && span.Kind == SpanKind.Server && span.Name.Contains("TransferPractice"), Patience, cancellationToken);
-        var consumer = await App.Spans.WaitForSpanAsync(span =>
-            span.ServiceName == TransferConsumerHost.ServiceName && span.Kind == SpanKind.Consumer && span.TraceId == server.TraceId, Patience, cancellationToken);
-
-        var spans = App.Spans.GetTrace(server.TraceId)!.DepthFirst().Select(entry => entry.Span).ToList();
-        spans.ShouldContain(span => span.ServiceName == "practices" && span.Name.StartsWith("outbox relay"));
-        spans.ShouldContain(span => span.Kind == SpanKind.Producer);
-        consumer.TraceId.ShouldBe(server.TraceId);
+        await App.Spans.ShouldRunFromCallToConsumerAsync(trace, "practices", "TransferPractice", TransferConsumerHost.ServiceName, Patience, cancellationToken);
     }
 }
