@@ -34,6 +34,36 @@ public sealed class InboxTests(MessagingFixture servers)
     }
 
     [Fact]
+    public async Task Event_delivered_while_the_database_is_down_is_applied_once_it_is_back()
+    {
+        await using var service = await MessagingTestHost.StartAsync(servers, bus => bus.AddConsumer<DatabaseOutageConsumer>());
+        var consumed = new ConsumeCounter();
+        using var observing = service.Bus.ConnectConsumeObserver(consumed);
+        var messageId = NewId.NextGuid();
+        var message = new DatabaseOutageEvent(Guid.NewGuid());
+
+        await servers.StopPostgresAsync();
+        try
+        {
+            // Published straight to the bus: with the database down there is no outbox to write to.
+            await service.Bus.Publish(message, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
+
+            // Far longer than the ordinary retries take (a few hundred milliseconds here), and still it is not parked.
+            await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+            consumed.Faulted.ShouldBe(0);
+            consumed.Completed(messageId).ShouldBe(0);
+        }
+        finally
+        {
+            await servers.StartPostgresAsync(TestContext.Current.CancellationToken);
+        }
+
+        await Eventually.Until(() => Task.FromResult(consumed.Completed(messageId)), count => count == 1, Delivery, "the event applied after the database came back");
+        (await service.CountHandledAsync(message.Key)).ShouldBe(1);
+        consumed.Faulted.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Failing_consumer_retries_then_moves_the_message_to_the_error_queue()
     {
         await using var service = await MessagingTestHost.StartAsync(servers, bus => bus.AddConsumer<PoisonConsumer>());

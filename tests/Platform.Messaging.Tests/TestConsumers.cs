@@ -29,6 +29,8 @@ public sealed class BrokerOutageConsumer(NpgsqlDataSource dataSource) : Recordin
 
 public sealed class DuplicateDeliveryConsumer(NpgsqlDataSource dataSource) : RecordingConsumer<DuplicateDeliveryEvent>(dataSource);
 
+public sealed class DatabaseOutageConsumer(NpgsqlDataSource dataSource) : RecordingConsumer<DatabaseOutageEvent>(dataSource);
+
 public sealed class RollbackConsumer(NpgsqlDataSource dataSource) : RecordingConsumer<RollbackEvent>(dataSource);
 
 public sealed class TracedConsumer(NpgsqlDataSource dataSource) : RecordingConsumer<TracedEvent>(dataSource);

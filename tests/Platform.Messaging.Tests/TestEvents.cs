@@ -10,6 +10,8 @@ public interface ITestEvent
 
 public sealed record BrokerOutageEvent(Guid Key, string Note) : ITestEvent;
 
+public sealed record DatabaseOutageEvent(Guid Key) : ITestEvent;
+
 public sealed record DuplicateDeliveryEvent(Guid Key) : ITestEvent;
 
 public sealed record PoisonEvent(Guid Key) : ITestEvent;

@@ -15,6 +15,11 @@ public class PostgresFixture : AppHostFixture
     /// <summary>The superuser's connection string to the server's default database.</summary>
     public string PostgresConnectionString => Postgres.GetConnectionString();
 
+    /// <summary>Stops the server, as an outage or a restart would; tests that do this must not run beside others.</summary>
+    public Task StopPostgresAsync() => App.StopResourceAsync(PostgresName);
+
+    public Task StartPostgresAsync(CancellationToken cancellationToken = default) => App.StartResourceAsync(PostgresName, cancellationToken);
+
     /// <summary>A unique database name: a prefix (e.g. the service under test) and a random suffix.</summary>
     public static string UniqueDatabaseName(string prefix = "test") => $"{prefix}_{Guid.NewGuid():N}".ToLowerInvariant();
 

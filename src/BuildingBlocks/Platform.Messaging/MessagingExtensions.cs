@@ -1,4 +1,5 @@
 using MassTransit;
+using Npgsql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -67,12 +68,22 @@ public static class MessagingExtensions
                     host.PublisherConfirmation = true;
                 });
 
-                // Applies to every receive endpoint; once spent, MassTransit moves the message to "<queue>_error".
-                rabbit.UseMessageRetry(retry => retry.Exponential(
-                    options.RetryLimit,
-                    options.RetryMinInterval,
-                    options.RetryMaxInterval,
-                    options.RetryMinInterval));
+                // Applies to every receive endpoint. A failing consumer is retried RetryLimit times; then MassTransit
+                // moves the message to "<queue>_error", where nothing applies it again.
+                rabbit.UseMessageRetry(retry =>
+                {
+                    retry.Exponential(options.RetryLimit, options.RetryMinInterval, options.RetryMaxInterval, options.RetryMinInterval);
+                    retry.Ignore<NpgsqlException>(IsDatabaseUnavailable);
+                });
+
+                // A database that is down (restarting, failing over) is no fault of the message, and parking the
+                // message would leave the consumer's state missing it for good. So it is retried for as long as the
+                // outage lasts, holding its place in the queue so that later events cannot overtake it.
+                rabbit.UseMessageRetry(retry =>
+                {
+                    retry.Exponential(int.MaxValue, options.RetryMinInterval, options.RetryMaxInterval, options.RetryMinInterval);
+                    retry.Handle<NpgsqlException>(IsDatabaseUnavailable);
+                });
 
                 rabbit.ConfigureEndpoints(context);
             });
@@ -85,6 +96,9 @@ public static class MessagingExtensions
 
         return builder;
     }
+
+    // Npgsql's own judgement: lost connections, refused logins while the server starts or stops, and the like.
+    private static bool IsDatabaseUnavailable(NpgsqlException exception) => exception.IsTransient;
 
     // The same name telemetry reports the service under, so queues and traces line up.
     private static string ServiceName(IHostApplicationBuilder builder) =>
