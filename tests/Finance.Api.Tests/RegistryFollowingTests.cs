@@ -62,7 +62,7 @@ public sealed class RegistryFollowingTests(FinanceServiceFixture finance)
             RequestId = NewRequestId(),
         });
 
-        var after = await Eventually(() => AllocationsAsync("salutem"), allocations => allocations["2021-22"].Lines[0].Population != 35_455,
+        var after = await Eventually.Until(() => AllocationsAsync("salutem"), allocations => allocations["2021-22"].Lines[0].Population != 35_455,
             "Finance's 2021-22 allocation for salutem follows the new list size");
         foreach (var year in new[] { "2021-22", "2022-23", "2023-24" })
         {
@@ -112,9 +112,9 @@ public sealed class RegistryFollowingTests(FinanceServiceFixture finance)
         });
         transfer.Practice.Pcn.ShouldBe("pcns/millennium");
 
-        var aegis = await Eventually(() => AllocationsAsync("aegis-healthcare"), a => a["2023-24"].Lines[0].Population == 41_104 - 3_441,
+        var aegis = await Eventually.Until(() => AllocationsAsync("aegis-healthcare"), a => a["2023-24"].Lines[0].Population == 41_104 - 3_441,
             "Finance's 2023-24 allocation for aegis-healthcare loses Heatherbrook");
-        var millennium = await Eventually(() => AllocationsAsync("millennium"), a => a["2023-24"].Lines[0].Population == 50_971 + 3_441,
+        var millennium = await Eventually.Until(() => AllocationsAsync("millennium"), a => a["2023-24"].Lines[0].Population == 50_971 + 3_441,
             "Finance's 2023-24 allocation for millennium gains Heatherbrook");
 
         var lost = Pounds(aegisBefore["2023-24"].Total) - Pounds(aegis["2023-24"].Total);
@@ -150,7 +150,7 @@ public sealed class RegistryFollowingTests(FinanceServiceFixture finance)
         {
             Name = "practices/LLR080", TargetPcn = "pcns/the-leicester-foxes", EffectiveDate = Date(2022, 10, 1), RequestId = NewRequestId(),
         });
-        await Eventually(() => AllocationsAsync("belgrave-spinney"), a => a["2023-24"].Lines[0].Population == 45_774 - 3_197,
+        await Eventually.Until(() => AllocationsAsync("belgrave-spinney"), a => a["2023-24"].Lines[0].Population == 45_774 - 3_197,
             "Finance's 2023-24 allocation for belgrave-spinney loses Canon St");
 
         // Then a list size is recorded for an earlier date: Broadhurst Surgery (LLR082, 4,029, 000:484) has 4,100 from
@@ -161,7 +161,7 @@ public sealed class RegistryFollowingTests(FinanceServiceFixture finance)
             ListSize = new ListSize { AsAtDate = Date(2021, 1, 15), RegisteredPatients = 4_100 },
             RequestId = NewRequestId(),
         });
-        await Eventually(() => AllocationsAsync("belgrave-spinney"), a => a["2021-22"].Lines[0].Population == 45_774 + 71,
+        await Eventually.Until(() => AllocationsAsync("belgrave-spinney"), a => a["2021-22"].Lines[0].Population == 45_774 + 71,
             "Finance's 2021-22 allocation for belgrave-spinney follows Broadhurst's new size");
 
         // Both changes stand in the registry: from April 2023 Belgrave & Spinney has Broadhurst's new size and not Canon St.
@@ -194,7 +194,7 @@ public sealed class RegistryFollowingTests(FinanceServiceFixture finance)
             RequestId = NewRequestId(),
         });
 
-        var after = await Eventually(() => AllocationsAsync("leicester-city-university"),
+        var after = await Eventually.Until(() => AllocationsAsync("leicester-city-university"),
             a => a["2021-22"].Lines.Single(line => line.FundingStream == "fundingStreams/pcn-participation").BasisUsed == PatientBasis.Weighted,
             "Finance pays leicester-city-university's participation on its weighted list");
 
@@ -237,7 +237,7 @@ public sealed class RegistryFollowingTests(FinanceServiceFixture finance)
             ListSize = new ListSize { AsAtDate = Date(2022, 1, 1), RegisteredPatients = 10_000 },
             RequestId = NewRequestId(),
         });
-        var shrunk = await Eventually(
+        var shrunk = await Eventually.Until(
             () => _finance.GetArrsEntitlementAsync(new GetArrsEntitlementRequest { Name = $"{pcn}/arrsEntitlements/2022-23" }).ResponseAsync,
             e => e.Population != 51_058, "Finance's 2022-23 entitlement for leicester-central follows the smaller list");
 
@@ -269,7 +269,7 @@ public sealed class RegistryFollowingTests(FinanceServiceFixture finance)
         var registry = await _registry.GetPcnAsync(new GetPcnRequest { Name = "pcns/city-care-alliance", AsAtDate = Date(2019, 7, 1) });
         registry.Population.Patients.ShouldBe(38_589 + 105);
 
-        var allocations = await Eventually(() => AllocationsAsync("city-care-alliance"),
+        var allocations = await Eventually.Until(() => AllocationsAsync("city-care-alliance"),
             a => a.Values.All(allocation => allocation.Lines[0].Population == 38_589 + 105),
             "Finance's allocations for city-care-alliance follow Asquith's 25 June 2019 list (the registry's ListSizeRecorded " +
             "event names no affected PCN, as the practice had none on that date, so Finance never hears of it)");
@@ -301,7 +301,7 @@ public sealed class RegistryFollowingTests(FinanceServiceFixture finance)
         }
 
         // The registry is back for whatever runs next.
-        (await Eventually(async () =>
+        (await Eventually.Until(async () =>
             {
                 try { return (await _registry.GetPcnAsync(new GetPcnRequest { Name = "pcns/rutland" })).Name; }
                 catch (RpcException) { return ""; }

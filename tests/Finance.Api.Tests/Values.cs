@@ -37,20 +37,4 @@ internal static class Values
     public static Google.Type.Date Date(int year, int month, int day) => new() { Year = year, Month = month, Day = day };
 
     public static string NewRequestId() => Guid.NewGuid().ToString();
-
-    /// <summary>
-    /// Polls until <paramref name="condition"/> holds for what <paramref name="read"/> returns, for at most
-    /// <paramref name="patience"/> (default 20 s); returns the value that satisfied it.
-    /// </summary>
-    public static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? patience = null)
-    {
-        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var value = await read();
-            if (condition(value)) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Not within {(patience ?? TimeSpan.FromSeconds(20)).TotalSeconds} s: {what}.");
-            await Task.Delay(TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
-        }
-    }
 }

@@ -26,7 +26,7 @@ public sealed class InboxTests(MessagingFixture servers)
             await service.Bus.Publish(message, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
         }
 
-        await Eventually.Until(() => Task.FromResult(consumed.Completed(messageId)), count => count == 2, Delivery, "both deliveries consumed");
+        await Eventually.Until(() => Task.FromResult(consumed.Completed(messageId)), count => count == 2, "both deliveries consumed", Delivery);
 
         (await service.CountHandledAsync(message.Key)).ShouldBe(1);
         (await service.CountInboxAsync(messageId)).ShouldBe(1);
@@ -58,7 +58,7 @@ public sealed class InboxTests(MessagingFixture servers)
             await servers.StartPostgresAsync(TestContext.Current.CancellationToken);
         }
 
-        await Eventually.Until(() => Task.FromResult(consumed.Completed(messageId)), count => count == 1, Delivery, "the event applied after the database came back");
+        await Eventually.Until(() => Task.FromResult(consumed.Completed(messageId)), count => count == 1, "the event applied after the database came back", Delivery);
         (await service.CountHandledAsync(message.Key)).ShouldBe(1);
         consumed.Faulted.ShouldBe(0);
     }
@@ -90,7 +90,7 @@ public sealed class InboxTests(MessagingFixture servers)
                     return 0u;
                 }
             },
-            count => count == 1, Delivery, $"one message in {errorQueue}");
+            count => count == 1, $"one message in {errorQueue}", Delivery);
 
         await using var channel = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
         var faulted = await channel.BasicGetAsync(errorQueue, autoAck: false, TestContext.Current.CancellationToken);

@@ -23,7 +23,7 @@ public sealed class OutboxTests(MessagingFixture servers)
             // The dispatcher must have tried, failed and recorded why, without giving the row up.
             await Eventually.Until(
                 () => service.ScalarAsync<int>("SELECT attempts FROM messaging.outbox WHERE id = @key", messageId),
-                attempts => attempts >= 1, Delivery, "a failed relay attempt");
+                attempts => attempts >= 1, "a failed relay attempt", Delivery);
             (await service.ScalarAsync<bool>("SELECT dispatched_at IS NULL AND last_error IS NOT NULL FROM messaging.outbox WHERE id = @key", messageId))
                 .ShouldBeTrue();
         }
@@ -32,7 +32,7 @@ public sealed class OutboxTests(MessagingFixture servers)
             await servers.StartBrokerAsync();
         }
 
-        await Eventually.Until(() => service.CountHandledAsync(key), count => count > 0, Delivery, "delivery after the broker restarted");
+        await Eventually.Until(() => service.CountHandledAsync(key), count => count > 0, "delivery after the broker restarted", Delivery);
 
         (await service.CountHandledAsync(key)).ShouldBe(1);
         (await service.ScalarAsync<bool>("SELECT dispatched_at IS NOT NULL FROM messaging.outbox WHERE id = @key", messageId)).ShouldBeTrue();
@@ -50,7 +50,7 @@ public sealed class OutboxTests(MessagingFixture servers)
         await service.WriteAsync(new RollbackEvent(committed));
 
         // Rows relay in insertion order, so once the later, committed event is through, the other would have been too.
-        await Eventually.Until(() => service.CountHandledAsync(committed), count => count > 0, Delivery, "the committed event");
+        await Eventually.Until(() => service.CountHandledAsync(committed), count => count > 0, "the committed event", Delivery);
 
         (await service.CountHandledAsync(rolledBack)).ShouldBe(0);
         (await service.ScalarAsync<long>("SELECT count(*) FROM messaging.outbox WHERE body->>'key' = @key::text", rolledBack)).ShouldBe(0);
@@ -77,7 +77,7 @@ public sealed class OutboxTests(MessagingFixture servers)
             messageIds.Add(await (position % 2 == 0 ? first : second).WriteAsync(new OrderedEvent(key, position)));
         }
 
-        await Eventually.Until(() => Task.FromResult(consumed.TotalCompleted), count => count >= keys.Count, Delivery, "all 30 events");
+        await Eventually.Until(() => Task.FromResult(consumed.TotalCompleted), count => count >= keys.Count, "all 30 events", Delivery);
 
         messageIds.ShouldAllBe(id => consumed.Completed(id) == 1);
         (await HandledKeysInOrderAsync(first)).ShouldBe(keys);

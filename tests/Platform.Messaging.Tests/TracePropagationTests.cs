@@ -49,7 +49,7 @@ public sealed class TracePropagationTests : IDisposable
 
         var consumerTrace = await Eventually.Until(
             () => service.ScalarAsync<string?>("SELECT max(trace_id) FROM handled WHERE key = @key", message.Key),
-            trace => trace is not null, TimeSpan.FromSeconds(60), "the traced event");
+            trace => trace is not null, "the traced event", TimeSpan.FromSeconds(60));
 
         consumerTrace.ShouldBe(writerTrace.ToHexString());
 

@@ -57,7 +57,8 @@ public sealed class FinanceFollowsRegistryTests(PlatformFixture platform) : IAsy
             RequestId = Guid.NewGuid().ToString(),
         }, cancellationToken: cancellationToken);
 
-        var centralAfter = await WaitForChangeAsync(finance, "leicester-central", centralBefore, cancellationToken);
+        var centralAfter = await Eventually.Until(() => AllocationAsync(finance, "leicester-central", cancellationToken),
+            now => !now.Total.Equals(centralBefore.Total), $"Finance's {Year} allocation for leicester-central changes", Patience);
         var salutemAfter = await AllocationAsync(finance, "salutem", cancellationToken);
         var llrAfter = await finance.GetSystemAllocationAsync(new GetSystemAllocationRequest { Name = $"systemAllocations/{Year}" }, cancellationToken: cancellationToken);
 
@@ -76,19 +77,6 @@ public sealed class FinanceFollowsRegistryTests(PlatformFixture platform) : IAsy
 
     private static Task<PcnAllocation> AllocationAsync(FinanceService.FinanceServiceClient finance, string pcn, CancellationToken cancellationToken) =>
         finance.GetPcnAllocationAsync(new GetPcnAllocationRequest { Name = $"pcns/{pcn}/allocations/{Year}" }, cancellationToken: cancellationToken).ResponseAsync;
-
-    private static async Task<PcnAllocation> WaitForChangeAsync(FinanceService.FinanceServiceClient finance, string pcn, PcnAllocation before, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var now = await AllocationAsync(finance, pcn, cancellationToken);
-            if (!now.Total.Equals(before.Total)) return now;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Finance's {Year} allocation for {pcn} did not change within {Patience.TotalSeconds} s of the transfer.");
-            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
-        }
-    }
 
     private static decimal Pounds(Google.Type.Money money) => money.Units + money.Nanos / 1_000_000_000m;
 }

@@ -29,7 +29,7 @@ public sealed class ReadinessTests(PlatformFixture platform)
         await platform.App.StopResourceAsync(dependency);
         try
         {
-            await Eventually(async () => (await http.GetAsync("/health", cancellationToken)).IsSuccessStatusCode == false, cancellationToken);
+            await Eventually.Until(async () => (await http.GetAsync("/health", cancellationToken)).IsSuccessStatusCode, ready => !ready, $"/health failing without {dependency}", Patience);
             (await health.CheckAsync(new HealthCheckRequest(), cancellationToken: cancellationToken)).Status
                 .ShouldBe(HealthCheckResponse.Types.ServingStatus.NotServing);
             (await http.GetAsync("/alive", cancellationToken)).IsSuccessStatusCode.ShouldBeTrue();
@@ -47,18 +47,8 @@ public sealed class ReadinessTests(PlatformFixture platform)
             await platform.App.StartResourceAsync(dependency, cancellationToken);
         }
 
-        await Eventually(async () => (await http.GetAsync("/health", cancellationToken)).IsSuccessStatusCode, cancellationToken);
+        await Eventually.Until(async () => (await http.GetAsync("/health", cancellationToken)).IsSuccessStatusCode, ready => ready, $"/health passing with {dependency} back", Patience);
         (await health.CheckAsync(new HealthCheckRequest(), cancellationToken: cancellationToken)).Status
             .ShouldBe(HealthCheckResponse.Types.ServingStatus.Serving);
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Not true within {Patience.TotalSeconds} s.");
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
-        }
     }
 }
