@@ -26,14 +26,13 @@ public sealed class AllocationRecalculation(FinanceStore store, FinanceReference
     {
         var connection = transaction.Connection!;
         var rates = await store.ListRatesAsync(connection, transaction, cancellationToken);
-        var populations = await store.LoadPopulationsAsync(connection, transaction, cancellationToken);
+        var populations = await store.LoadPopulationsAsync(connection, transaction, pcnIds, cancellationToken);
 
         var totals = rates
             .GroupBy(rate => rate.Year)
             .Where(year => years is null || years.Contains(year.Key))
             .OrderBy(year => year.Key)
             .SelectMany(year => AllocationCalculator.ForAllPcns(year.ToList(), reference.Streams, populations)
-                .Where(pcn => pcnIds is null || pcnIds.Contains(pcn.PcnId))
                 .Select(pcn => new PcnAllocationTotal(pcn.PcnId, pcn.CcgId, year.Key.ToString(), pcn.Population, Money.ToPence(pcn.Total))))
             .ToList();
 

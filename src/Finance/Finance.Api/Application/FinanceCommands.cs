@@ -9,13 +9,13 @@ using Platform.Domain.Errors;
 namespace Finance.Api.Application;
 
 /// <summary>Finance's writes. Each runs in the caller's transaction (the idempotent-write wrapper commits it).</summary>
-public sealed class FinanceCommands(FinanceStore store, FinanceReferenceData reference, FinanceQueries queries, AllocationRecalculation recalculation, TimeProvider clock)
+public sealed class FinanceCommands(FinanceStore store, FinanceReferenceData reference, AllocationRecalculation recalculation, TimeProvider clock)
 {
     /// <summary>Accepts a claim if the role is funded that year and the year's claims stay within the entitlement.</summary>
     public async Task<ArrsClaim> CreateArrsClaimAsync(NpgsqlTransaction transaction, string pcnId, ArrsClaimRequest request, string yearField, CancellationToken cancellationToken)
     {
-        var funding = queries.ArrsFunding(request.Year, yearField);
-        var populations = await store.LoadPopulationsAsync(transaction.Connection!, transaction, cancellationToken);
+        var funding = reference.RequireArrs(request.Year, yearField);
+        var populations = await store.LoadPopulationsAsync(transaction.Connection!, transaction, [pcnId], cancellationToken);
         var population = populations.On(pcnId, funding.ReferenceDate) ?? throw new NotFoundException("llr.finance.v1.Pcn", $"pcns/{pcnId}");
 
         var claims = await FinanceStore.LockYearClaimsAsync(transaction, pcnId, request.Year, cancellationToken);

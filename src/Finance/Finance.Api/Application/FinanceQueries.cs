@@ -17,7 +17,7 @@ public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData refe
 {
     public async Task<PcnAllocation> GetPcnAllocationAsync(string pcnId, FinancialYear year, CancellationToken cancellationToken)
     {
-        var (rates, populations) = await LoadAsync(cancellationToken);
+        var (rates, populations) = await LoadAsync([pcnId], cancellationToken);
         var yearRates = rates.Where(rate => rate.Year == year).ToList();
         return AllocationCalculator.ForPcn(pcnId, yearRates, reference.Streams, populations)
             ?? throw new NotFoundException("llr.finance.v1.PcnAllocation", $"pcns/{pcnId}/allocations/{year}");
@@ -25,7 +25,7 @@ public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData refe
 
     public async Task<SystemAllocation> GetSystemAllocationAsync(FinancialYear year, CancellationToken cancellationToken)
     {
-        var (rates, populations) = await LoadAsync(cancellationToken);
+        var (rates, populations) = await LoadAsync(pcnIds: null, cancellationToken);
         var yearRates = rates.Where(rate => rate.Year == year).ToList();
         var pcns = AllocationCalculator.ForAllPcns(yearRates, reference.Streams, populations);
         return SystemAllocation.Compute(year, yearRates, pcns, reference.StatedTotals, reference.CcgPublishedFigures);
@@ -33,7 +33,7 @@ public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData refe
 
     public async Task<ReconciliationReport> GetReconciliationAsync(FinancialYear year, CancellationToken cancellationToken)
     {
-        var (rates, populations) = await LoadAsync(cancellationToken);
+        var (rates, populations) = await LoadAsync(pcnIds: null, cancellationToken);
         var yearRates = rates.Where(rate => rate.Year == year).ToList();
         var arrs = reference.ArrsFor(year) is { } funding
             ? ArrsReconciliation.Build(funding, reference.ArrsScheme, populations.AllOn(funding.ReferenceDate))
@@ -43,9 +43,9 @@ public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData refe
 
     public async Task<ArrsEntitlement> GetArrsEntitlementAsync(string pcnId, FinancialYear year, string field, CancellationToken cancellationToken)
     {
-        var funding = ArrsFunding(year, field);
+        var funding = reference.RequireArrs(year, field);
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
-        var populations = await store.LoadPopulationsAsync(connection, null, cancellationToken);
+        var populations = await store.LoadPopulationsAsync(connection, null, [pcnId], cancellationToken);
         var population = PopulationOf(populations, pcnId, funding);
         var claims = await FinanceStore.ListClaimsAsync(connection, null, pcnId, year, cancellationToken);
         return ArrsEntitlementCalculator.For(population, funding, reference.ArrsScheme, claims, reference.ArrsSchedule);
@@ -53,7 +53,7 @@ public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData refe
 
     public async Task<IReadOnlyList<ArrsClaim>> ListArrsClaimsAsync(string pcnId, FinancialYear? year, string yearField, CancellationToken cancellationToken)
     {
-        if (year is { } known) ArrsFunding(known, yearField);
+        if (year is { } known) reference.RequireArrs(known, yearField);
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
         if (!await FinanceStore.HasPcnAsync(connection, pcnId, cancellationToken))
             throw new NotFoundException("llr.finance.v1.Pcn", $"pcns/{pcnId}");
@@ -77,23 +77,17 @@ public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData refe
 
     public FundingStream Stream(string streamId) => reference.Streams[streamId];
 
-    public FinanceReferenceData Reference => reference;
-
     /// <summary>The PCN's population on the ARRS table's reference date; NOT_FOUND for a PCN Finance has never heard of.</summary>
-    public static PcnPopulation PopulationOf(PopulationHistory populations, string pcnId, ArrsYearFunding funding) =>
+    private static PcnPopulation PopulationOf(PopulationHistory populations, string pcnId, ArrsYearFunding funding) =>
         populations.On(pcnId, funding.ReferenceDate)
         ?? throw new NotFoundException("llr.finance.v1.ArrsEntitlement", $"pcns/{pcnId}/arrsEntitlements/{funding.Year}");
 
-    public ArrsYearFunding ArrsFunding(FinancialYear year, string field) =>
-        reference.ArrsFor(year) ?? throw new InvalidArgumentException(field,
-            $"{year} is not a year of the Additional Roles scheme tables; known years: {string.Join(", ", reference.ArrsFunding.Select(funding => funding.Year))}.");
-
-    private async Task<(IReadOnlyList<FundingRate>, PopulationHistory)> LoadAsync(CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<FundingRate>, PopulationHistory)> LoadAsync(IReadOnlyCollection<string>? pcnIds, CancellationToken cancellationToken)
     {
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var rates = reference.InTableOrder(await store.ListRatesAsync(connection, transaction, cancellationToken));
-        var populations = await store.LoadPopulationsAsync(connection, transaction, cancellationToken);
+        var populations = await store.LoadPopulationsAsync(connection, transaction, pcnIds, cancellationToken);
         return (rates, populations);
     }
 }

@@ -28,16 +28,13 @@ public sealed class RegistryEventApplier(AllocationRecalculation recalculation)
         CancellationToken cancellationToken)
     {
         var byPcn = (timeline ?? affected).GroupBy(snapshot => snapshot.PcnId).ToList();
-        var batch = new NpgsqlBatch(transaction.Connection, transaction);
-        foreach (var pcn in byPcn)
-            FinanceStore.ReplaceFrom(batch, pcn.Select(ToPopulation).OrderBy(population => population.AsAt).ToList());
-        if (batch.BatchCommands.Count > 0)
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+        await FinanceStore.ReplaceTimelinesAsync(
+            transaction, byPcn.Select(pcn => pcn.Select(ToPopulation).OrderBy(population => population.AsAt).ToList()), cancellationToken);
 
         await recalculation.PublishAsync(transaction, reason, messageId, byPcn.Select(pcn => pcn.Key).ToHashSet(), years: null, cancellationToken);
     }
 
-    public static PcnPopulation ToPopulation(PcnSnapshot snapshot) => new(
+    private static PcnPopulation ToPopulation(PcnSnapshot snapshot) => new(
         snapshot.PcnId,
         snapshot.CcgId,
         snapshot.AsAt,

@@ -5,6 +5,7 @@ using Finance.Domain.Budgets;
 using Finance.Domain.Model;
 using Finance.Domain.Reconciliation;
 using Llr.Finance.V1;
+using Platform.ServiceDefaults.Grpc;
 using ArrsClaim = Finance.Domain.Arrs.ArrsClaim;
 using CoCommissioningYear = Finance.Domain.Budgets.CoCommissioningYear;
 using GpForwardViewLine = Finance.Domain.Budgets.GpForwardViewLine;
@@ -37,7 +38,7 @@ public static class ProtoMapping
         RatePerHead = ProtoMoney.From(rate.RatePerHead),
         RateSource = Source(rate.RateSource),
         PartYearFactor = Decimal(rate.PartYearFactor),
-        ReferenceDate = Date(rate.ReferenceDate),
+        ReferenceDate = rate.ReferenceDate.ToProto(),
         PublishedAmount = ProtoMoney.FromOptional(rate.PublishedAmount),
         Source = rate.Source,
         DocumentRatePerHead = ProtoMoney.From(rate.DocumentRatePerHead),
@@ -62,7 +63,7 @@ public static class ProtoMapping
             BasisUsed = Basis(line.BasisUsed),
             Population = line.Population,
             PopulationSource = Source(line.PopulationSource),
-            ReferenceDate = Date(line.Rate.ReferenceDate),
+            ReferenceDate = line.Rate.ReferenceDate.ToProto(),
             RatePerHead = ProtoMoney.From(line.Rate.RatePerHead),
             RateSource = Source(line.Rate.RateSource),
             PartYearFactor = Decimal(line.Rate.PartYearFactor),
@@ -207,7 +208,7 @@ public static class ProtoMapping
         Population = entitlement.Population,
         BasisUsed = Basis(entitlement.BasisUsed),
         PopulationSource = Source(entitlement.PopulationSource),
-        ReferenceDate = Date(entitlement.Funding.ReferenceDate),
+        ReferenceDate = entitlement.Funding.ReferenceDate.ToProto(),
         Entitlement = ProtoMoney.From(entitlement.Amount),
         Claimed = ProtoMoney.From(entitlement.Claimed),
         Remaining = ProtoMoney.From(entitlement.Remaining),
@@ -235,7 +236,7 @@ public static class ProtoMapping
         SalaryCost = ProtoMoney.From(claim.SalaryCost),
         ReimbursedShare = Decimal(claim.ReimbursedShare),
         Reimbursed = ProtoMoney.From(claim.Reimbursed),
-        CreateDate = Date(claim.CreatedOn),
+        CreateDate = claim.CreatedOn.ToProto(),
     };
 
     public static Llr.Finance.V1.BudgetStatement ToProto(
@@ -311,7 +312,6 @@ public static class ProtoMapping
 
     private static Google.Type.Decimal Decimal(decimal value) => new() { Value = value.ToString(CultureInfo.InvariantCulture) };
 
-    private static Google.Type.Date Date(DateOnly date) => new() { Year = date.Year, Month = date.Month, Day = date.Day };
 
     private static Llr.Finance.V1.PatientBasis Basis(Domain.Model.PatientBasis basis) =>
         basis == Domain.Model.PatientBasis.Weighted ? Llr.Finance.V1.PatientBasis.Weighted : Llr.Finance.V1.PatientBasis.Registered;

@@ -2,6 +2,7 @@ using Finance.Api.Infrastructure.ReferenceData;
 using Finance.Domain.Arrs;
 using Finance.Domain.Model;
 using Npgsql;
+using Platform.Data;
 
 namespace Finance.Api.Infrastructure;
 
@@ -101,10 +102,14 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
 
     // ---- The copy of the registry's populations ----------------------------------------------------------------------
 
-    public async Task<PopulationHistory> LoadPopulationsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    /// <param name="pcnIds">The PCNs to load; null for every PCN.</param>
+    public async Task<PopulationHistory> LoadPopulationsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string>? pcnIds, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT pcn_id, ccg_id, as_at, registered, weighted, source FROM pcn_populations", connection, transaction);
+            "SELECT pcn_id, ccg_id, as_at, registered, weighted, source FROM pcn_populations WHERE $1::text[] IS NULL OR pcn_id = ANY($1)",
+            connection, transaction);
+        command.Parameters.Add(SqlParameters.TextArray(pcnIds));
         return new PopulationHistory(await ReadAllAsync(command, reader => new PcnPopulation(
             reader.GetString(0),
             reader.GetString(1),
@@ -114,35 +119,38 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
             reader.GetString(5) == "stated" ? PopulationSource.Stated : PopulationSource.Computed), cancellationToken));
     }
 
-    public async Task<PopulationHistory> LoadPopulationsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces what Finance holds for each PCN from its timeline's first date on with that timeline (oldest first):
+    /// the registry's account of the PCN from that date, as it stands after the change. Rows for later dates were
+    /// taken before the change was known, so none of them is kept.
+    /// </summary>
+    public static async Task ReplaceTimelinesAsync(NpgsqlTransaction transaction, IEnumerable<IReadOnlyList<PcnPopulation>> timelines, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await LoadPopulationsAsync(connection, null, cancellationToken);
+        var batch = new NpgsqlBatch(transaction.Connection, transaction);
+        foreach (var timeline in timelines)
+            ReplaceFrom(batch, timeline);
+        if (batch.BatchCommands.Count > 0)
+            await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// Replaces what Finance holds for one PCN from the first snapshot's date on with <paramref name="timeline"/>
-    /// (oldest first): the registry's account of the PCN from that date, as it stands after the change. Rows for later
-    /// dates were taken before the change was known, so none of them is kept.
-    /// </summary>
-    public static void ReplaceFrom(NpgsqlBatch batch, IReadOnlyList<PcnPopulation> timeline)
+    private static void ReplaceFrom(NpgsqlBatch batch, IReadOnlyList<PcnPopulation> timeline)
     {
         var drop = new NpgsqlBatchCommand("DELETE FROM pcn_populations WHERE pcn_id = $1 AND as_at >= $2");
         drop.Parameters.AddWithValue(timeline[0].PcnId);
         drop.Parameters.AddWithValue(timeline[0].AsAt);
         batch.BatchCommands.Add(drop);
         foreach (var population in timeline)
-            batch.BatchCommands.Add(Upsert(population, "event", "DO NOTHING"));
+            batch.BatchCommands.Add(Insert(population, "event"));
     }
 
     /// <summary>A snapshot read from the registry's API at start-up; an event already recorded for the same date wins.</summary>
     public static void AddBootstrapSnapshot(NpgsqlBatch batch, PcnPopulation population) =>
-        batch.BatchCommands.Add(Upsert(population, "bootstrap", "DO NOTHING"));
+        batch.BatchCommands.Add(Insert(population, "bootstrap"));
 
-    private static NpgsqlBatchCommand Upsert(PcnPopulation population, string origin, string onConflict)
+    private static NpgsqlBatchCommand Insert(PcnPopulation population, string origin)
     {
         var command = new NpgsqlBatchCommand(
-            $"INSERT INTO pcn_populations (pcn_id, as_at, ccg_id, registered, weighted, source, origin) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (pcn_id, as_at) {onConflict}");
+            "INSERT INTO pcn_populations (pcn_id, as_at, ccg_id, registered, weighted, source, origin) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (pcn_id, as_at) DO NOTHING");
         command.Parameters.AddWithValue(population.PcnId);
         command.Parameters.AddWithValue(population.AsAt);
         command.Parameters.AddWithValue(population.CcgId);

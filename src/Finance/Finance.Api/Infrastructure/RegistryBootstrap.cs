@@ -2,6 +2,7 @@ using Finance.Domain.Model;
 using Llr.Practices.V1;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Platform.ServiceDefaults.Grpc;
 using RegistryClient = Llr.Practices.V1.PracticeRegistryService.PracticeRegistryServiceClient;
 
 namespace Finance.Api.Infrastructure;
@@ -41,7 +42,7 @@ public sealed class RegistryBootstrap(FinanceStore store, RegistryClient registr
         var populations = new List<PcnPopulation>();
         foreach (var date in dates)
         {
-            var request = new ListPcnsRequest { AsAtDate = new Google.Type.Date { Year = date.Year, Month = date.Month, Day = date.Day }, PageSize = 100 };
+            var request = new ListPcnsRequest { AsAtDate = date.ToProto(), PageSize = 100 };
             do
             {
                 var response = await registry.ListPcnsAsync(request, cancellationToken: cancellationToken);

@@ -9,8 +9,6 @@ public sealed class PopulationHistory(IEnumerable<PcnPopulation> snapshots)
         .OrderByDescending(snapshot => snapshot.AsAt)
         .ToLookup(snapshot => snapshot.PcnId, StringComparer.Ordinal);
 
-    public bool IsEmpty => _byPcn.Count == 0;
-
     public PcnPopulation? On(string pcnId, DateOnly date) => _byPcn[pcnId].FirstOrDefault(snapshot => snapshot.AsAt <= date);
 
     /// <summary>Every PCN that has a population on the date, in id order.</summary>

@@ -1,4 +1,5 @@
 using Npgsql;
+using Platform.Data;
 using Practices.Domain.Model;
 
 namespace Practices.Api.Infrastructure;
@@ -46,7 +47,7 @@ internal static class RegistryStore
         await using (var command = new NpgsqlCommand(
             "SELECT practice_id, name FROM branch_sites WHERE $1::text[] IS NULL OR practice_id = ANY($1) ORDER BY practice_id, name", connection, transaction))
         {
-            command.Parameters.Add(TextArray(ids));
+            command.Parameters.Add(SqlParameters.TextArray(ids));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken)) Add(branches, reader.GetString(0), reader.GetString(1));
         }
@@ -56,7 +57,7 @@ internal static class RegistryStore
             "SELECT id, ods_code, name, closed_on, successor_id, version FROM practices WHERE $1::text[] IS NULL OR id = ANY($1) ORDER BY id",
             connection, transaction))
         {
-            command.Parameters.Add(TextArray(ids));
+            command.Parameters.Add(SqlParameters.TextArray(ids));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -78,7 +79,7 @@ internal static class RegistryStore
               AND ($2::date IS NULL OR (effective_from <= $2 AND (effective_to IS NULL OR effective_to >= $2)))
             ORDER BY practice_id, effective_from
             """, connection, transaction);
-        command.Parameters.Add(TextArray(practiceIds));
+        command.Parameters.Add(SqlParameters.TextArray(practiceIds));
         command.Parameters.Add(new NpgsqlParameter { Value = coveringDate is { } date ? date : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var memberships = new List<Membership>();
@@ -88,16 +89,15 @@ internal static class RegistryStore
         return memberships;
     }
 
-    /// <summary>Each practice's latest list size on or before a date (all practices, or those named).</summary>
+    /// <summary>Each practice's latest list size on or before a date.</summary>
     public static async Task<Dictionary<string, ListSizeSnapshot>> LoadLatestListSizesAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string>? practiceIds, DateOnly asAt, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, DateOnly asAt, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
             SELECT DISTINCT ON (practice_id) practice_id, as_at, registered_patients, weighted_patients, source FROM list_sizes
-            WHERE ($1::text[] IS NULL OR practice_id = ANY($1)) AND as_at <= $2
+            WHERE as_at <= $1
             ORDER BY practice_id, as_at DESC
             """, connection, transaction);
-        command.Parameters.Add(TextArray(practiceIds));
         command.Parameters.AddWithValue(asAt);
         var sizes = new Dictionary<string, ListSizeSnapshot>();
         await foreach (var snapshot in ReadListSizes(command, cancellationToken)) sizes[snapshot.PracticeId] = snapshot;
@@ -121,11 +121,6 @@ internal static class RegistryStore
         return sizes;
     }
 
-    /// <summary>
-    /// Claims the practice for this write: bumps its version only if it is still the one read. When another
-    /// transaction changed it first, this finds no row (it waits for that transaction, then sees the new version)
-    /// and the write is refused as a conflict instead of overwriting what the other wrote.
-    /// </summary>
     /// <summary>Every date after <paramref name="after"/> on which some membership, list size or closure takes effect.</summary>
     public static async Task<List<DateOnly>> LoadChangeDatesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, DateOnly after, CancellationToken cancellationToken)
     {
@@ -146,6 +141,11 @@ internal static class RegistryStore
         return days;
     }
 
+    /// <summary>
+    /// Claims the practice for this write: bumps its version only if it is still the one read. When another
+    /// transaction changed it first, this finds no row (it waits for that transaction, then sees the new version)
+    /// and the write is refused as a conflict instead of overwriting what the other wrote.
+    /// </summary>
     public static async Task<bool> TryBumpVersionAsync(NpgsqlTransaction transaction, Practice practice, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("UPDATE practices SET version = version + 1 WHERE id = $1 AND version = $2", transaction.Connection, transaction);
@@ -218,9 +218,6 @@ internal static class RegistryStore
             yield return new ListSizeSnapshot(reader.GetString(0), reader.GetFieldValue<DateOnly>(1), reader.GetInt64(2),
                 reader.IsDBNull(3) ? null : reader.GetInt64(3), NullableString(reader, 4));
     }
-
-    private static NpgsqlParameter TextArray(IReadOnlyCollection<string>? values) =>
-        new() { Value = values is null ? DBNull.Value : values.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text };
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

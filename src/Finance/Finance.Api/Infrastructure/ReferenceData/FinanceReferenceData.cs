@@ -2,6 +2,7 @@ using Finance.Domain.Allocations;
 using Finance.Domain.Arrs;
 using Finance.Domain.Budgets;
 using Finance.Domain.Model;
+using Platform.Domain.Errors;
 
 namespace Finance.Api.Infrastructure.ReferenceData;
 
@@ -13,7 +14,7 @@ namespace Finance.Api.Infrastructure.ReferenceData;
 public sealed record FinanceReferenceData(
     IReadOnlyList<FinancialYear> Years,
     IReadOnlyDictionary<string, FundingStream> Streams,
-    IReadOnlyList<string> StreamOrder,
+    IReadOnlyDictionary<string, int> StreamPositions,
     IReadOnlyList<StatedTotal> StatedTotals,
     IReadOnlyList<CcgPublishedFigure> CcgPublishedFigures,
     IReadOnlyList<ArrsYearFunding> ArrsFunding,
@@ -25,11 +26,13 @@ public sealed record FinanceReferenceData(
     IReadOnlyList<CoCommissioningAllocation> CoCommissioning)
 {
     /// <summary>Rates in the order the PCN budget table prints its streams, then by year.</summary>
-    public IReadOnlyList<FundingRate> InTableOrder(IEnumerable<FundingRate> rates)
-    {
-        var position = StreamOrder.Select((streamId, index) => (streamId, index)).ToDictionary(entry => entry.streamId, entry => entry.index);
-        return rates.OrderBy(rate => position[rate.StreamId]).ThenBy(rate => rate.Year).ToList();
-    }
+    public IReadOnlyList<FundingRate> InTableOrder(IEnumerable<FundingRate> rates) =>
+        rates.OrderBy(rate => StreamPositions[rate.StreamId]).ThenBy(rate => rate.Year).ToList();
+
+    /// <summary>The year's ARRS funding; INVALID_ARGUMENT on <paramref name="field"/> for a year the scheme's tables do not cover.</summary>
+    public ArrsYearFunding RequireArrs(FinancialYear year, string field) =>
+        ArrsFor(year) ?? throw new InvalidArgumentException(field,
+            $"{year} is not a year of the Additional Roles scheme tables; known years: {string.Join(", ", ArrsFunding.Select(funding => funding.Year))}.");
 
     public ArrsYearFunding? ArrsFor(FinancialYear year) => ArrsFunding.FirstOrDefault(funding => funding.Year == year);
 }

@@ -81,7 +81,7 @@ public static class ReferenceDataFiles
                 row["series"], FinancialYear.Parse(row["year"]), Decimal(row["amount_thousands"]) * 1000m, row.Source))
             .ToList();
 
-        return new FinanceReferenceData(referenceDates.Keys.Order().ToList(), streams, streamList.Select(stream => stream.Id).ToList(), statedTotals, ccgPublished, arrsFunding, scheme, schedule, budget, budgetYear, gpfv, coCommissioning);
+        return new FinanceReferenceData(referenceDates.Keys.Order().ToList(), streams, streamList.Select((stream, position) => (stream.Id, position)).ToDictionary(entry => entry.Id, entry => entry.position), statedTotals, ccgPublished, arrsFunding, scheme, schedule, budget, budgetYear, gpfv, coCommissioning);
     }
 
     /// <summary>The documents' funding rates, as first loaded into the database.</summary>
