@@ -23,7 +23,7 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
             throw new ConcurrencyConflictException($"Practice {practice.Id} changed since it was read (etag {etag}, now {practice.ETag}); read it again.");
 
         var pcns = await RegistryStore.LoadPcnsAsync(connection, transaction, cancellationToken);
-        if (!pcns.ContainsKey(command.TargetPcnId)) throw new NotFoundException("llr.practices.v1.Pcn", $"pcns/{command.TargetPcnId}");
+        if (!pcns.ContainsKey(command.TargetPcnId)) throw RegistryQueries.PcnNotFound(command.TargetPcnId);
 
         var history = await RegistryStore.LoadMembershipsAsync(connection, transaction, [practice.Id], null, cancellationToken);
         var plan = MembershipRules.PlanTransfer(practice, history, command.TargetPcnId, command.EffectiveFrom);
@@ -32,7 +32,8 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
         if (plan.Ended is { } ended) await RegistryStore.EndMembershipAsync(transaction, ended, cancellationToken);
         await RegistryStore.InsertMembershipAsync(transaction, plan.Started, cancellationToken);
 
-        var after = await RegistryView.LoadAsync(connection, transaction, command.EffectiveFrom, cancellationToken);
+        // The PCNs loaded above still stand: the transfer writes only memberships and the practice's version.
+        var after = await RegistryView.LoadAsync(connection, transaction, pcns, command.EffectiveFrom, cancellationToken);
         string?[] affected = [plan.FromPcnId, plan.Started.PcnId];
         await outbox.EnqueueAsync(transaction, new PracticeTransferred(
             practice.Id, practice.OdsCode, plan.FromPcnId, plan.Started.PcnId, command.EffectiveFrom,
@@ -96,11 +97,11 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
         if (plan.SuccessorListSize is { } merged) await RegistryStore.UpsertListSizeAsync(transaction, merged, cancellationToken);
 
         var after = await RegistryView.LoadAsync(connection, transaction, command.EffectiveFrom, cancellationToken);
-        var affected = ids.Select(id => before.ViewOf(before.Practices[id]).Pcn?.Id).Append(after.ViewOf(after.Practices[command.SuccessorId]).Pcn?.Id);
+        var affected = ids.Select(id => before.ViewOf(before.Practices[id]).Pcn?.Id).Append(after.ViewOf(after.Practices[command.SuccessorId]).Pcn?.Id).ToArray();
         await outbox.EnqueueAsync(transaction, new PracticesMerged(
             command.SuccessorId, practices[command.SuccessorId].OdsCode, command.PredecessorIds, command.EffectiveFrom,
-            Snapshots(after, affected.ToArray()), clock.GetUtcNow(),
-            await TimelineAsync(transaction, after, affected.ToArray(), cancellationToken)), cancellationToken);
+            Snapshots(after, affected), clock.GetUtcNow(),
+            await TimelineAsync(transaction, after, affected, cancellationToken)), cancellationToken);
 
         return (after.ViewOf(after.Practices[command.SuccessorId]), command.PredecessorIds.Select(id => after.ViewOf(after.Practices[id])).ToList());
     }
@@ -131,7 +132,8 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
         var latest = new Dictionary<string, PcnSnapshot>();
         foreach (var day in days.Prepend(after.AsAt))
         {
-            var view = day == after.AsAt ? after : await RegistryView.LoadAsync(transaction.Connection!, transaction, day, cancellationToken);
+            // Nothing is written while the timeline is built, so each later day needs only its memberships and sizes.
+            var view = day == after.AsAt ? after : await after.AtAsync(transaction.Connection!, transaction, day, cancellationToken);
             foreach (var id in ids)
             {
                 var snapshot = IntegrationEventMapping.ToSnapshot(view.PopulationOf(view.Pcns[id]));

@@ -19,7 +19,7 @@ public sealed class RegistryQueries(NpgsqlDataSource dataSource)
     public async Task<PcnPopulation> GetPcnAsync(string pcnId, DateOnly asAt, CancellationToken cancellationToken)
     {
         var view = await LoadViewAsync(asAt, cancellationToken);
-        return view.PopulationOf(view.Pcns.GetValueOrDefault(pcnId) ?? throw new NotFoundException("llr.practices.v1.Pcn", $"pcns/{pcnId}"));
+        return view.PopulationOf(view.Pcns.GetValueOrDefault(pcnId) ?? throw PcnNotFound(pcnId));
     }
 
     /// <summary>
@@ -29,7 +29,7 @@ public sealed class RegistryQueries(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<PracticeView>> ListPracticesAsync(DateOnly asAt, string? pcnId, Ccg? ccg, string? odsCode, CancellationToken cancellationToken)
     {
         var view = await LoadViewAsync(asAt, cancellationToken);
-        if (pcnId is not null && !view.Pcns.ContainsKey(pcnId)) throw new NotFoundException("llr.practices.v1.Pcn", $"pcns/{pcnId}");
+        if (pcnId is not null && !view.Pcns.ContainsKey(pcnId)) throw PcnNotFound(pcnId);
         return view.Practices.Values
             .Select(view.ViewOf)
             .Where(practice => pcnId is null || practice.Pcn?.Id == pcnId)
@@ -48,16 +48,19 @@ public sealed class RegistryQueries(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<Membership>> ListMembershipsAsync(string practiceId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await EnsurePracticeExistsAsync(connection, practiceId, cancellationToken);
-        return await RegistryStore.LoadMembershipsAsync(connection, null, [practiceId], coveringDate: null, cancellationToken);
+        var history = await RegistryStore.LoadMembershipsAsync(connection, null, [practiceId], coveringDate: null, cancellationToken);
+        if (history.Count == 0) await EnsurePracticeExistsAsync(connection, practiceId, cancellationToken);
+        return history;
     }
 
     /// <summary>Newest first; <paramref name="before"/> continues a previous page.</summary>
     public async Task<IReadOnlyList<ListSizeSnapshot>> ListListSizesAsync(string practiceId, DateOnly? before, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await EnsurePracticeExistsAsync(connection, practiceId, cancellationToken);
-        return await RegistryStore.LoadListSizesAsync(connection, practiceId, before, limit, cancellationToken);
+        var sizes = await RegistryStore.LoadListSizesAsync(connection, practiceId, before, limit, cancellationToken);
+        // An empty page is also what an existing practice gives past its last snapshot: only then is it worth asking.
+        if (sizes.Count == 0) await EnsurePracticeExistsAsync(connection, practiceId, cancellationToken);
+        return sizes;
     }
 
     public async Task<DataQualityReport> GetDataQualityReportAsync(DateOnly asAt, CancellationToken cancellationToken)
@@ -73,6 +76,8 @@ public sealed class RegistryQueries(NpgsqlDataSource dataSource)
 
     internal static NotFoundException PracticeNotFound(string practiceId) => new("llr.practices.v1.Practice", $"practices/{practiceId}");
 
+    internal static NotFoundException PcnNotFound(string pcnId) => new("llr.practices.v1.Pcn", $"pcns/{pcnId}");
+
     private async Task<RegistryView> LoadViewAsync(DateOnly asAt, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -81,6 +86,10 @@ public sealed class RegistryQueries(NpgsqlDataSource dataSource)
         return await RegistryView.LoadAsync(connection, transaction, asAt, cancellationToken);
     }
 
+    /// <summary>
+    /// Only asked when a practice's rows come back empty: memberships and list sizes reference their practice and
+    /// practices are never deleted, so any row proves the practice exists.
+    /// </summary>
     private static async Task EnsurePracticeExistsAsync(NpgsqlConnection connection, string practiceId, CancellationToken cancellationToken)
     {
         var practices = await RegistryStore.LoadPracticesAsync(connection, null, [practiceId], cancellationToken);

@@ -18,8 +18,8 @@ internal sealed class RegistryView
     private readonly ILookup<string, Membership> _membersByPcn;
     private readonly Dictionary<string, Membership> _membershipByPractice;
 
-    private RegistryView(DateOnly asAt, Dictionary<string, Pcn> pcns, Dictionary<string, Practice> practices,
-        List<Membership> membershipsOnDate, Dictionary<string, ListSizeSnapshot> latestSizes)
+    private RegistryView(DateOnly asAt, IReadOnlyDictionary<string, Pcn> pcns, IReadOnlyDictionary<string, Practice> practices,
+        List<Membership> membershipsOnDate, IReadOnlyDictionary<string, ListSizeSnapshot> latestSizes)
     {
         AsAt = asAt;
         Pcns = pcns;
@@ -35,13 +35,33 @@ internal sealed class RegistryView
     public IReadOnlyDictionary<string, ListSizeSnapshot> LatestSizes { get; }
 
     /// <summary>Loads the view; pass the transaction to see a write in progress (for the events it publishes).</summary>
-    public static async Task<RegistryView> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, DateOnly asAt, CancellationToken cancellationToken)
+    public static Task<RegistryView> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, DateOnly asAt, CancellationToken cancellationToken) =>
+        LoadAsync(connection, transaction, pcns: null, asAt, cancellationToken);
+
+    /// <summary>
+    /// Loads the view, reusing <paramref name="pcns"/> when the caller has already loaded them in this transaction:
+    /// only seeding writes PCNs and their stated populations, so a registry write in between leaves them as they were.
+    /// </summary>
+    public static async Task<RegistryView> LoadAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyDictionary<string, Pcn>? pcns, DateOnly asAt, CancellationToken cancellationToken)
     {
-        var pcns = await RegistryStore.LoadPcnsAsync(connection, transaction, cancellationToken);
+        pcns ??= await RegistryStore.LoadPcnsAsync(connection, transaction, cancellationToken);
         var practices = await RegistryStore.LoadPracticesAsync(connection, transaction, ids: null, cancellationToken);
         var memberships = await RegistryStore.LoadMembershipsAsync(connection, transaction, practiceIds: null, asAt, cancellationToken);
-        var sizes = await RegistryStore.LoadLatestListSizesAsync(connection, transaction, practiceIds: null, asAt, cancellationToken);
+        var sizes = await RegistryStore.LoadLatestListSizesAsync(connection, transaction, asAt, cancellationToken);
         return new RegistryView(asAt, pcns, practices, memberships, sizes);
+    }
+
+    /// <summary>
+    /// The same registry as at another date. PCNs, practices, branch sites and stated populations do not depend on the
+    /// date, so they are kept and only the memberships covering the date and the latest sizes on it are loaded — two
+    /// queries instead of six. Only valid while nothing has been written since this view was loaded.
+    /// </summary>
+    public async Task<RegistryView> AtAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, DateOnly asAt, CancellationToken cancellationToken)
+    {
+        var memberships = await RegistryStore.LoadMembershipsAsync(connection, transaction, practiceIds: null, asAt, cancellationToken);
+        var sizes = await RegistryStore.LoadLatestListSizesAsync(connection, transaction, asAt, cancellationToken);
+        return new RegistryView(asAt, Pcns, Practices, memberships, sizes);
     }
 
     public PcnPopulation PopulationOf(Pcn pcn) => PcnPopulation.Calculate(pcn, AsAt, _membersByPcn[pcn.Id]

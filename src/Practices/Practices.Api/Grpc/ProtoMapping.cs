@@ -13,7 +13,7 @@ public static class ProtoMapping
     {
         var pcn = new Pcn
         {
-            Name = ResourceNames.Format(RequestParsing.Pcns, population.Pcn.Id),
+            Name = PcnName(population.Pcn.Id),
             DisplayName = population.Pcn.Name,
             Ccg = (Ccg)(int)population.Pcn.Ccg,
             ClinicalDirector = population.Pcn.ClinicalDirector,
@@ -58,7 +58,7 @@ public static class ProtoMapping
             Name = PracticeName(view.Practice.Id),
             DisplayName = view.Practice.Name,
             OdsCode = view.Practice.OdsCode ?? "",
-            Pcn = view.Pcn is null ? "" : ResourceNames.Format(RequestParsing.Pcns, view.Pcn.Id),
+            Pcn = view.Pcn is null ? "" : PcnName(view.Pcn.Id),
             Ccg = view.Pcn is null ? Ccg.Unspecified : (Ccg)(int)view.Pcn.Ccg,
             State = view.Practice.IsOpenOn(view.AsAt) ? PracticeState.Open : PracticeState.Closed,
             ClosedOn = view.Practice.ClosedOn.ToProto(),
@@ -86,7 +86,7 @@ public static class ProtoMapping
 
     public static Membership ToProto(this Domain.Model.Membership membership) => new()
     {
-        Pcn = ResourceNames.Format(RequestParsing.Pcns, membership.PcnId),
+        Pcn = PcnName(membership.PcnId),
         EffectiveFrom = membership.From.ToProto(),
         EffectiveTo = membership.To.ToProto(),
         Reason = membership.Reason.ToString().ToLowerInvariant(),
@@ -99,7 +99,7 @@ public static class ProtoMapping
         {
             var check = new PcnTotalCheck
             {
-                Pcn = ResourceNames.Format(RequestParsing.Pcns, total.PcnId),
+                Pcn = PcnName(total.PcnId),
                 StatedTotal = total.StatedTotal,
                 ComputedTotal = total.ComputedTotal,
                 PracticesWithoutSize = total.PracticesWithoutSize,
@@ -117,7 +117,7 @@ public static class ProtoMapping
         }));
         proto.SizeRuleExceptions.AddRange(report.SizeRuleExceptions.Select(exception => new SizeRuleException
         {
-            Pcn = ResourceNames.Format(RequestParsing.Pcns, exception.PcnId),
+            Pcn = PcnName(exception.PcnId),
             Population = exception.Population,
             Basis = exception.Basis.ToProto(),
             Status = exception.Status.ToProto(),
@@ -126,6 +126,8 @@ public static class ProtoMapping
     }
 
     private static string PracticeName(string id) => ResourceNames.Format(RequestParsing.Practices, id);
+
+    private static string PcnName(string id) => ResourceNames.Format(RequestParsing.Pcns, id);
 
     private static Llr.Practices.V1.PopulationBasis ToProto(this Domain.Rules.PopulationBasis basis) => basis switch
     {

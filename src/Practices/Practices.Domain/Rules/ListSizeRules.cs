@@ -1,4 +1,3 @@
-using Platform.Domain.Errors;
 using Practices.Domain.Model;
 
 namespace Practices.Domain.Rules;
@@ -10,12 +9,8 @@ public static class ListSizeRules
     /// A list size may not be recorded for a date on which the practice was closed: nobody is registered with a
     /// practice that no longer exists.
     /// </summary>
-    public static void EnsureCanRecord(Practice practice, DateOnly asAt)
-    {
-        if (!practice.IsOpenOn(asAt))
-            throw new RuleViolationException("PRACTICE_CLOSED", $"practices/{practice.Id}",
-                $"Practice {practice.Id} closed on {practice.ClosedOn:yyyy-MM-dd}; it has no list on {asAt:yyyy-MM-dd}.");
-    }
+    public static void EnsureCanRecord(Practice practice, DateOnly asAt) =>
+        PracticeChecks.EnsureOpenOn(practice, asAt, "it has no list on");
 
     /// <summary>The latest snapshot on or before a date.</summary>
     public static ListSizeSnapshot? LatestOnOrBefore(IEnumerable<ListSizeSnapshot> snapshots, DateOnly date) =>

@@ -31,13 +31,9 @@ public static class MembershipRules
     /// </summary>
     public static TransferPlan PlanTransfer(Practice practice, IReadOnlyList<Membership> history, string targetPcnId, DateOnly effectiveFrom)
     {
-        if (!practice.IsOpenOn(effectiveFrom))
-            throw new RuleViolationException("PRACTICE_CLOSED", $"practices/{practice.Id}",
-                $"Practice {practice.Id} closed on {practice.ClosedOn:yyyy-MM-dd}; it cannot move PCN on {effectiveFrom:yyyy-MM-dd}.");
-
-        if (history.FirstOrDefault(membership => membership.From >= effectiveFrom) is { } later)
-            throw new RuleViolationException("HISTORY_IS_APPEND_ONLY", $"practices/{practice.Id}",
-                $"Practice {practice.Id} already has a membership from {later.From:yyyy-MM-dd}; a transfer must take effect after its latest change.");
+        PracticeChecks.EnsureOpenOn(practice, effectiveFrom, "it cannot move PCN on");
+        PracticeChecks.EnsureAppendOnly(practice, history, effectiveFrom, later =>
+            $"Practice {practice.Id} already has a membership from {later.From:yyyy-MM-dd}; a transfer must take effect after its latest change.");
 
         var current = MembershipOn(history, effectiveFrom);
         if (current?.PcnId == targetPcnId)

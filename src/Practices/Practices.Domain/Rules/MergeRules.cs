@@ -24,11 +24,7 @@ public static class MergeRules
         DateOnly effectiveFrom)
     {
         foreach (var practice in predecessors.Prepend(successor))
-        {
-            if (!practice.IsOpenOn(effectiveFrom))
-                throw new RuleViolationException("PRACTICE_CLOSED", $"practices/{practice.Id}",
-                    $"Practice {practice.Id} closed on {practice.ClosedOn:yyyy-MM-dd}; it cannot take part in a merge on {effectiveFrom:yyyy-MM-dd}.");
-        }
+            PracticeChecks.EnsureOpenOn(practice, effectiveFrom, "it cannot take part in a merge on");
 
         if (MembershipRules.MembershipOn(histories[successor.Id], effectiveFrom) is null)
             throw new RuleViolationException("SUCCESSOR_NOT_IN_A_PCN", $"practices/{successor.Id}",
@@ -39,9 +35,8 @@ public static class MergeRules
         foreach (var predecessor in predecessors)
         {
             var history = histories[predecessor.Id];
-            if (history.FirstOrDefault(membership => membership.From >= effectiveFrom) is { } later)
-                throw new RuleViolationException("HISTORY_IS_APPEND_ONLY", $"practices/{predecessor.Id}",
-                    $"Practice {predecessor.Id} has a membership from {later.From:yyyy-MM-dd}; a merge must take effect after its latest change.");
+            PracticeChecks.EnsureAppendOnly(predecessor, history, effectiveFrom, later =>
+                $"Practice {predecessor.Id} has a membership from {later.From:yyyy-MM-dd}; a merge must take effect after its latest change.");
             if (MembershipRules.MembershipOn(history, effectiveFrom) is { } current)
                 ended.Add(current with { To = lastDay });
         }

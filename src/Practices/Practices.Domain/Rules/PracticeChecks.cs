@@ -1,0 +1,33 @@
+using Platform.Domain.Errors;
+using Practices.Domain.Model;
+
+namespace Practices.Domain.Rules;
+
+/// <summary>
+/// Refusals several rules share, so each is raised with one code, one resource name and one message shape whichever
+/// write runs into it; the callers supply only the part of the message that says what was refused.
+/// </summary>
+internal static class PracticeChecks
+{
+    /// <summary>
+    /// Refuses (PRACTICE_CLOSED) anything on a date the practice is closed. <paramref name="refusal"/> completes
+    /// "Practice X closed on D; …" and is followed by the date, e.g. "it has no list on".
+    /// </summary>
+    public static void EnsureOpenOn(Practice practice, DateOnly date, string refusal)
+    {
+        if (!practice.IsOpenOn(date))
+            throw new RuleViolationException("PRACTICE_CLOSED", $"practices/{practice.Id}",
+                $"Practice {practice.Id} closed on {practice.ClosedOn:yyyy-MM-dd}; {refusal} {date:yyyy-MM-dd}.");
+    }
+
+    /// <summary>
+    /// Refuses (HISTORY_IS_APPEND_ONLY) a change taking effect on <paramref name="effectiveFrom"/> when the practice's
+    /// history already has a membership from that date or later: history may be extended, never rewritten.
+    /// <paramref name="message"/> describes the refusal given the first such membership.
+    /// </summary>
+    public static void EnsureAppendOnly(Practice practice, IEnumerable<Membership> history, DateOnly effectiveFrom, Func<Membership, string> message)
+    {
+        if (history.FirstOrDefault(membership => membership.From >= effectiveFrom) is { } later)
+            throw new RuleViolationException("HISTORY_IS_APPEND_ONLY", $"practices/{practice.Id}", message(later));
+    }
+}
