@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -8,12 +9,6 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class TelemetryExtensions
 {
-    /// <summary>
-    /// Activity sources beyond ASP.NET Core, HttpClient and the gRPC client that the platform's building blocks emit:
-    /// MassTransit's send/consume spans, the outbox relay, and Npgsql's commands.
-    /// </summary>
-    private static readonly string[] PlatformSources = ["MassTransit", "Platform.Messaging", "Npgsql"];
-
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddOpenTelemetry(logging =>
@@ -22,15 +17,17 @@ public static class TelemetryExtensions
             logging.IncludeScopes = true;
         });
 
+        // Beyond ASP.NET Core, HttpClient and the gRPC client: Npgsql's commands and metrics. The messaging block's sources
+        // (the outbox relay, MassTransit) and MassTransit's meter are subscribed by AddMessaging itself.
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(PlatformSources))
+                .AddNpgsqlInstrumentation())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
-                .AddSource(PlatformSources)
+                .AddNpgsql()
                 .AddAspNetCoreInstrumentation(options =>
                     // Probes poll these every few seconds; their spans would bury the requests an SRE is looking for.
                     options.Filter = context => !IsProbe(context.Request.Path))

@@ -45,7 +45,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     public Uri DashboardUrl => _dashboard.Url;
 
     /// <summary>Where services export telemetry (OTLP over gRPC).</summary>
-    public Uri OtlpEndpoint => _dashboard.OtlpUrl;
+    public Uri OtlpEndpoint => _context.OtlpEndpoint;
 
     public string StateDirectory => _context.StateDirectory;
 

@@ -52,8 +52,6 @@ internal sealed class DashboardServer : IAsyncDisposable
 
     public Uri Url => new($"http://127.0.0.1:{_httpPort}");
 
-    public Uri OtlpUrl => new($"http://127.0.0.1:{_otlpPort}");
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try

@@ -18,7 +18,7 @@ internal static class Ports
     public static void EnsureAvailable(ResourceEndpoint endpoint) =>
         EnsureAvailable(endpoint.Port, endpoint.Description, endpoint.ConfigurationKey);
 
-    public static void EnsureAvailable(int port, string owner, string configurationKey)
+    private static void EnsureAvailable(int port, string owner, string configurationKey)
     {
         try
         {

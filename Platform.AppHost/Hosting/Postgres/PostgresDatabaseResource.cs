@@ -21,8 +21,6 @@ public sealed class PostgresDatabaseResource : Resource, IResourceWithConnection
 
     public PostgresServerResource Server { get; }
 
-    public override IReadOnlyList<string> Urls => [];
-
     internal override Resource Parent => Server;
 
     public string GetConnectionString() => Server.GetConnectionString(DatabaseName);

@@ -33,10 +33,4 @@ public static class ProjectBuilderExtensions
         builder.Resource.References.Add(service.Resource);
         return builder;
     }
-
-    public static IResourceBuilder<ProjectResource> WithEnvironment(this IResourceBuilder<ProjectResource> builder, string name, string value)
-    {
-        builder.Resource.Environment[name] = value;
-        return builder;
-    }
 }

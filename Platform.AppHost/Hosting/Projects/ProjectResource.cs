@@ -12,7 +12,6 @@ namespace Platform.AppHost.Hosting;
 public sealed class ProjectResource : Resource
 {
     private static readonly HttpClient HealthClient = new() { Timeout = TimeSpan.FromSeconds(2) };
-    private readonly Dictionary<string, string> _environment = [];
     private ChildProcess? _process;
 
     public ProjectResource(string name, string projectDirectory)
@@ -33,9 +32,6 @@ public sealed class ProjectResource : Resource
     public ResourceEndpoint Grpc { get; }
 
     public override int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
-
-    /// <summary>Extra environment from <c>WithEnvironment</c>; applied last, so it can override anything.</summary>
-    internal IDictionary<string, string> Environment => _environment;
 
     public string GetProjectPath(string repositoryRoot) => Path.GetFullPath(Path.Combine(repositoryRoot, ProjectDirectory));
 
@@ -117,11 +113,6 @@ public sealed class ProjectResource : Resource
 
                     break;
             }
-        }
-
-        foreach (var (key, value) in _environment)
-        {
-            environment[key] = value;
         }
 
         return environment;

@@ -13,6 +13,9 @@ public static class MessagingDiagnostics
     /// <summary>The source MassTransit emits its send/receive/consume spans on; listed here so telemetry can subscribe to it by name.</summary>
     public const string MassTransitActivitySourceName = "MassTransit";
 
+    /// <summary>What the span that relays an outbox row is called, before the message type it carries.</summary>
+    public const string RelaySpanName = "outbox relay";
+
     internal static readonly ActivitySource ActivitySource = new(ActivitySourceName);
 
     /// <summary>The ambient W3C trace context, as stored next to an outbox row; nulls when nothing is being traced.</summary>
@@ -35,7 +38,7 @@ public static class MessagingDiagnostics
     {
         ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var parent);
 
-        var activity = ActivitySource.StartActivity($"outbox relay {messageType}", ActivityKind.Internal, parent);
+        var activity = ActivitySource.StartActivity($"{RelaySpanName} {messageType}", ActivityKind.Internal, parent);
         activity?.SetTag("messaging.message.id", messageId.ToString());
         activity?.SetTag("messaging.outbox.message_type", messageType);
         return activity;

@@ -1,11 +1,14 @@
 using MassTransit;
-using Npgsql;
+using MassTransit.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Platform.Messaging.Outbox;
 
 namespace Platform.Messaging;
@@ -90,6 +93,15 @@ public static class MessagingExtensions
         });
 
         builder.Services.AddHostedService<OutboxDispatcher>();
+
+        // The spans of the outbox relay and MassTransit's send/consume spans, so a trace runs unbroken from the request
+        // that wrote the row to the consumer; and MassTransit's metrics. These apply only where the host sets up
+        // OpenTelemetry (ServiceDefaults does); without it they do nothing.
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing
+            .AddSource(MessagingDiagnostics.ActivitySourceName, MessagingDiagnostics.MassTransitActivitySourceName));
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics
+            .AddMeter(InstrumentationOptions.MeterName));
+
         builder.Services.AddSingleton(new BrokerReadinessCheck(new Uri(brokerUri)));
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(BrokerReadinessCheck.Name,
             services => services.GetRequiredService<BrokerReadinessCheck>(), HealthStatus.Unhealthy, HealthCheckTags));

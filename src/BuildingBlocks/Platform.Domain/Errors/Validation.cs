@@ -13,8 +13,6 @@ public sealed class Validation
 
     public void Add(string field, string description) => _violations.Add(new FieldViolation(field, description));
 
-    public bool IsValid => _violations.Count == 0;
-
     public void ThrowIfInvalid()
     {
         if (_violations.Count > 0) throw new InvalidArgumentException(_violations.ToArray());

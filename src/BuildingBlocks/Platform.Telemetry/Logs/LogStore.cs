@@ -21,11 +21,6 @@ public sealed class LogStore
         _waiters = new MatchWaiters<LogEntry>(_lock);
     }
 
-    public int Count
-    {
-        get { lock (_lock) return _entries.Count; }
-    }
-
     /// <summary>Log records received since start, including dropped ones.</summary>
     public long TotalReceived => Interlocked.Read(ref _totalReceived);
 
@@ -56,14 +51,6 @@ public sealed class LogStore
                 .Take(Math.Max(count, 0))
                 .ToList();
         }
-    }
-
-    /// <summary>Records matching <paramref name="match"/>, oldest first. It runs under the store's lock: keep it quick.</summary>
-    public IReadOnlyList<LogEntry> FindLogs(Func<LogEntry, bool> match)
-    {
-        ArgumentNullException.ThrowIfNull(match);
-        lock (_lock)
-            return _entries.Where(match).ToList();
     }
 
     /// <summary>The first record, held already or arriving later, matching <paramref name="match"/>; <see cref="TimeoutException"/> if none.</summary>
