@@ -1,6 +1,7 @@
 using Llr.Finance.V1;
 using Shouldly;
 using static Finance.Api.Tests.Values;
+using static Platform.Testing.ProtoValues;
 
 namespace Finance.Api.Tests;
 

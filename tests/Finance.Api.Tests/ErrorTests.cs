@@ -3,6 +3,7 @@ using Grpc.Core;
 using Llr.Finance.V1;
 using Shouldly;
 using static Finance.Api.Tests.Values;
+using static Platform.Testing.ProtoValues;
 
 namespace Finance.Api.Tests;
 

@@ -2,6 +2,7 @@ using Platform.Testing;
 using Llr.Finance.V1;
 using Shouldly;
 using static Finance.Api.Tests.Values;
+using static Platform.Testing.ProtoValues;
 
 namespace Finance.Api.Tests;
 

@@ -4,6 +4,7 @@ using Llr.Finance.V1;
 using Llr.Practices.V1;
 using Shouldly;
 using static Finance.Api.Tests.Values;
+using static Platform.Testing.ProtoValues;
 using PopulationSource = Llr.Finance.V1.PopulationSource;
 
 namespace Finance.Api.Tests;

@@ -3,17 +3,9 @@ using Shouldly;
 
 namespace Finance.Api.Tests;
 
-/// <summary>google.type values to and from the decimals and dates tests compute with.</summary>
+/// <summary>Finance's google.type values to and from the decimals tests compute with; the shared ones are in <see cref="Platform.Testing.ProtoValues"/>.</summary>
 internal static class Values
 {
-    /// <summary>Exact pounds from a google.type.Money in GBP.</summary>
-    public static decimal Pounds(Google.Type.Money? money)
-    {
-        money.ShouldNotBeNull();
-        money.CurrencyCode.ShouldBe("GBP");
-        return money.Units + money.Nanos / 1_000_000_000m;
-    }
-
     public static Google.Type.Money Gbp(decimal pounds)
     {
         var units = decimal.Truncate(pounds);
@@ -33,8 +25,4 @@ internal static class Values
 
     /// <summary>"£1,234.56", as the service words amounts in its messages.</summary>
     public static string Format(decimal pounds) => "£" + pounds.ToString("N2", CultureInfo.InvariantCulture);
-
-    public static Google.Type.Date Date(int year, int month, int day) => new() { Year = year, Month = month, Day = day };
-
-    public static string NewRequestId() => Guid.NewGuid().ToString();
 }

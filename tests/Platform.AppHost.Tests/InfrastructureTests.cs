@@ -76,9 +76,9 @@ public sealed class InfrastructureTests(MessagingFixture servers) : IClassFixtur
         var connectionString = await servers.CreateDatabaseAsync(cancellationToken: Cancellation);
         await ExecuteAsync(connectionString, "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('still here')");
 
-        await servers.App.StopResourceAsync(PostgresFixture.PostgresName);
+        await servers.StopPostgresAsync();
         servers.Postgres.State.ShouldBe(ResourceState.Stopped);
-        await servers.App.StartResourceAsync(PostgresFixture.PostgresName, Cancellation);
+        await servers.StartPostgresAsync(Cancellation);
         NpgsqlConnection.ClearAllPools(); // pooled connections died with the old server
 
         await using var connection = new NpgsqlConnection(connectionString);

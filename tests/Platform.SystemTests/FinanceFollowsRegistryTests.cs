@@ -1,9 +1,9 @@
-using Grpc.Net.Client;
 using Llr.Finance.V1;
 using Llr.Practices.V1;
 using Platform.AppHost.Hosting;
 using Platform.Testing;
 using Shouldly;
+using static Platform.Testing.ProtoValues;
 
 namespace Platform.SystemTests;
 
@@ -12,34 +12,18 @@ namespace Platform.SystemTests;
 /// outbox and RabbitMQ, both PCNs' allocations change while LLR's total does not, and one trace runs from the
 /// transfer call to Finance's consumer.
 /// </summary>
-public sealed class FinanceFollowsRegistryTests(PlatformFixture platform) : IAsyncLifetime
+public sealed class FinanceFollowsRegistryTests(PlatformFixture platform)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private const string Year = "2023-24";
     private DistributedApplication App => platform.App;
-    private GrpcChannel _registryChannel = null!;
-    private GrpcChannel _financeChannel = null!;
-
-    public ValueTask InitializeAsync()
-    {
-        _registryChannel = GrpcChannel.ForAddress(App.GetEndpoint("practices", "grpc"));
-        _financeChannel = GrpcChannel.ForAddress(App.GetEndpoint("finance", "grpc"));
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        _registryChannel?.Dispose();
-        _financeChannel?.Dispose();
-        return ValueTask.CompletedTask;
-    }
 
     [Fact]
     public async Task A_transfer_changes_both_PCNs_allocations_leaves_LLR_unchanged_and_is_one_trace()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var registry = new PracticeRegistryService.PracticeRegistryServiceClient(_registryChannel);
-        var finance = new FinanceService.FinanceServiceClient(_financeChannel);
+        var registry = new PracticeRegistryService.PracticeRegistryServiceClient(platform.ChannelTo("practices"));
+        var finance = new FinanceService.FinanceServiceClient(platform.ChannelTo("finance"));
 
         // LLR091 (3,744 patients, 000_0b818a8f861e84b5.txt) moves from Leicester Central to Salutem: both PCNs have
         // every member's list size, so both populations are computed and both change by exactly that many patients.
@@ -53,8 +37,8 @@ public sealed class FinanceFollowsRegistryTests(PlatformFixture platform) : IAsy
         {
             Name = "practices/LLR091",
             TargetPcn = "pcns/salutem",
-            EffectiveDate = new Google.Type.Date { Year = 2022, Month = 6, Day = 1 },
-            RequestId = Guid.NewGuid().ToString(),
+            EffectiveDate = Date(2022, 6, 1),
+            RequestId = NewRequestId(),
         }, cancellationToken: cancellationToken);
 
         var centralAfter = await Eventually.Until(() => AllocationAsync(finance, "leicester-central", cancellationToken),
@@ -77,6 +61,4 @@ public sealed class FinanceFollowsRegistryTests(PlatformFixture platform) : IAsy
 
     private static Task<PcnAllocation> AllocationAsync(FinanceService.FinanceServiceClient finance, string pcn, CancellationToken cancellationToken) =>
         finance.GetPcnAllocationAsync(new GetPcnAllocationRequest { Name = $"pcns/{pcn}/allocations/{Year}" }, cancellationToken: cancellationToken).ResponseAsync;
-
-    private static decimal Pounds(Google.Type.Money money) => money.Units + money.Nanos / 1_000_000_000m;
 }

@@ -1,8 +1,8 @@
-using Grpc.Net.Client;
 using Llr.Practices.V1;
 using Platform.AppHost.Hosting;
 using Platform.Testing;
 using Shouldly;
+using static Platform.Testing.ProtoValues;
 
 namespace Platform.SystemTests;
 
@@ -15,13 +15,11 @@ public sealed class PlatformSystemTests(PlatformFixture platform) : IAsyncLifeti
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private DistributedApplication App => platform.App;
-    private GrpcChannel _channel = null!;
     private TransferConsumerHost _consumer = null!;
 
     public async ValueTask InitializeAsync()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        _channel = GrpcChannel.ForAddress(App.GetEndpoint("practices", "grpc"));
         var ledgerDatabase = await App.GetResource<PostgresServerResource>("postgres").CreateDatabaseAsync("transfer_ledger", cancellationToken);
         _consumer = await TransferConsumerHost.StartAsync(ledgerDatabase, App.GetConnectionString("messaging"), App.OtlpEndpoint, cancellationToken);
     }
@@ -29,14 +27,13 @@ public sealed class PlatformSystemTests(PlatformFixture platform) : IAsyncLifeti
     public async ValueTask DisposeAsync()
     {
         if (_consumer is not null) await _consumer.DisposeAsync();
-        _channel?.Dispose();
     }
 
     [Fact]
     public async Task A_transfer_is_served_relayed_consumed_and_traced_as_one_trace()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var registry = new PracticeRegistryService.PracticeRegistryServiceClient(_channel);
+        var registry = new PracticeRegistryService.PracticeRegistryServiceClient(platform.ChannelTo("practices"));
 
         var pcns = await registry.ListPcnsAsync(new ListPcnsRequest { PageSize = 100 }, cancellationToken: cancellationToken);
         pcns.Pcns.Count.ShouldBe(25);
@@ -46,8 +43,8 @@ public sealed class PlatformSystemTests(PlatformFixture platform) : IAsyncLifeti
         {
             Name = "practices/LLR006",
             TargetPcn = "pcns/harborough",
-            EffectiveDate = new Google.Type.Date { Year = 2025, Month = 4, Day = 1 },
-            RequestId = Guid.NewGuid().ToString(),
+            EffectiveDate = Date(2025, 4, 1),
+            RequestId = NewRequestId(),
         }, cancellationToken: cancellationToken);
         transfer.Practice.Pcn.ShouldBe("pcns/harborough");
 

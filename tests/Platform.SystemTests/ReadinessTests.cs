@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Grpc.Health.V1;
 using Llr.Practices.V1;
-using Grpc.Net.Client;
 using Platform.Testing;
 using Shouldly;
 
@@ -23,7 +22,7 @@ public sealed class ReadinessTests(PlatformFixture platform)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         using var http = new HttpClient { BaseAddress = platform.App.GetEndpoint("practices", "http") };
-        using var channel = GrpcChannel.ForAddress(platform.App.GetEndpoint("practices", "grpc"));
+        var channel = platform.ChannelTo("practices");
         var health = new Health.HealthClient(channel);
 
         await platform.App.StopResourceAsync(dependency);

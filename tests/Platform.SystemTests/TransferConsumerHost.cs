@@ -13,8 +13,9 @@ namespace Platform.SystemTests;
 
 /// <summary>
 /// A downstream service in miniature, built from the same building blocks a real one uses: its own database, the
-/// messaging block with an idempotent inbox consumer, and ServiceDefaults' telemetry exported over OTLP to the AppHost. It stands in
-/// for Finance until Finance exists, so the system test can follow one transfer from the gRPC call to a consumer.
+/// messaging block with an idempotent inbox consumer, and ServiceDefaults' telemetry exported over OTLP to the AppHost. Being
+/// outside every service, it shows that any consumer built from the blocks receives the registry's events as published
+/// and joins the trace of the call that caused them.
 /// </summary>
 public sealed class TransferConsumerHost : IAsyncDisposable
 {

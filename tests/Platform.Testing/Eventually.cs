@@ -12,7 +12,8 @@ public static class Eventually
     /// <summary>Returns the first value <paramref name="probe"/> gives that is <paramref name="done"/>.</summary>
     public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? patience = null)
     {
-        var deadline = DateTime.UtcNow + (patience ?? DefaultPatience);
+        var limit = patience ?? DefaultPatience;
+        var deadline = DateTime.UtcNow + limit;
         while (true)
         {
             var value = await probe();
@@ -23,7 +24,7 @@ public static class Eventually
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Not within {(patience ?? DefaultPatience).TotalSeconds} s: {what}; last value: {value}.");
+                throw new TimeoutException($"Not within {limit.TotalSeconds} s: {what}; last value: {value}.");
             }
 
             await Task.Delay(PollInterval, TestContext.Current.CancellationToken);

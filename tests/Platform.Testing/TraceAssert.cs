@@ -1,3 +1,4 @@
+using Platform.Messaging;
 using Platform.Telemetry.Spans;
 
 namespace Platform.Testing;
@@ -18,7 +19,7 @@ public static class TraceAssert
             spans.WaitForSpanAsync(span => span.TraceId == traceId && match(span), patience, cancellationToken);
 
         await Hop(span => span.ServiceName == service && span.Kind == SpanKind.Server && span.Name.Contains(rpc));
-        await Hop(span => span.ServiceName == service && span.Name.StartsWith("outbox relay"));
+        await Hop(span => span.ServiceName == service && span.Name.StartsWith(MessagingDiagnostics.RelaySpanName));
         await Hop(span => span.ServiceName == service && span.Kind == SpanKind.Producer);
         await Hop(span => span.ServiceName == consumerService && span.Kind == SpanKind.Consumer);
     }

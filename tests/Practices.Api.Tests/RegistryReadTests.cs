@@ -2,7 +2,7 @@ using Platform.Testing;
 using Grpc.Core;
 using Llr.Practices.V1;
 using Shouldly;
-using static Practices.Api.Tests.Dates;
+using static Platform.Testing.ProtoValues;
 
 namespace Practices.Api.Tests;
 

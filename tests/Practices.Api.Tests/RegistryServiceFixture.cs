@@ -1,9 +1,6 @@
-using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Llr.Practices.V1;
 using Npgsql;
-using Platform.AppHost;
-using Platform.AppHost.Hosting;
 using Platform.Testing;
 
 [assembly: AssemblyFixture(typeof(Practices.Api.Tests.RegistryServiceFixture))]
@@ -16,29 +13,17 @@ namespace Practices.Api.Tests;
 /// test assembly; tests stay independent by reading as at dates before any test's writes take effect and by writing
 /// to different practices.
 /// </summary>
-public sealed class RegistryServiceFixture : AppHostFixture
+public sealed class RegistryServiceFixture : PlatformFixture
 {
-    private GrpcChannel? _channel;
-    private NpgsqlDataSource? _database;
-
     /// <summary>Every call gets the running test's cancellation and a deadline.</summary>
-    public PracticeRegistryService.PracticeRegistryServiceClient Client => new(Channel.Intercept(new TestCallInterceptor(TimeSpan.FromSeconds(30))));
+    public PracticeRegistryService.PracticeRegistryServiceClient Client => new(CallsTo("practices"));
 
-    public GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(App.GetEndpoint("practices", "grpc"));
+    public GrpcChannel Channel => ChannelTo("practices");
 
     public Uri HttpEndpoint => App.GetEndpoint("practices", "http");
 
     /// <summary>The registry's own database, to check what a write left behind (the outbox, for one).</summary>
-    public NpgsqlDataSource Database => _database ??= NpgsqlDataSource.Create(App.GetConnectionString("practicesdb"));
+    public NpgsqlDataSource Database => DatabaseOf("practicesdb");
 
     protected override string[] Arguments => ["--AppHost:Only=practices"];
-
-    protected override void AddResources(DistributedApplicationBuilder builder) => builder.AddPlatform();
-
-    public override async ValueTask DisposeAsync()
-    {
-        _channel?.Dispose();
-        if (_database is not null) await _database.DisposeAsync();
-        await base.DisposeAsync();
-    }
 }

@@ -3,7 +3,7 @@ using Grpc.Core;
 using Llr.Practices.V1;
 using Npgsql;
 using Shouldly;
-using static Practices.Api.Tests.Dates;
+using static Platform.Testing.ProtoValues;
 
 namespace Practices.Api.Tests;
 

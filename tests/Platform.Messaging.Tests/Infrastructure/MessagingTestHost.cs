@@ -33,7 +33,7 @@ public sealed class MessagingTestHost : IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
-    public string ServiceName { get; }
+    private string ServiceName { get; }
 
     public IOutbox Outbox => Host.Services.GetRequiredService<IOutbox>();
 
@@ -66,8 +66,7 @@ public sealed class MessagingTestHost : IAsyncDisposable
     }
 
     /// <summary>A second instance of the same service: same database, same queues, its own dispatcher.</summary>
-    public Task<MessagingTestHost> StartReplicaAsync(Action<IBusRegistrationConfigurator>? configureConsumers = null) =>
-        StartAsync(_servers, ServiceName, _connectionString, configureConsumers);
+    public Task<MessagingTestHost> StartReplicaAsync() => StartAsync(_servers, ServiceName, _connectionString, configureConsumers: null);
 
     private static async Task<MessagingTestHost> StartAsync(
         MessagingFixture servers, string serviceName, string connectionString, Action<IBusRegistrationConfigurator>? configureConsumers)
