@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using Platform.AppHost.Hosting.Networking;
 using Platform.AppHost.Hosting.Output;
 using Platform.AppHost.Hosting.Processes;
 
@@ -22,6 +23,9 @@ internal sealed class AppHostContext
     public required string ProjectConfiguration { get; init; }
 
     public required Uri OtlpEndpoint { get; init; }
+
+    /// <summary>The free ports this app chose, held until it is disposed so no other AppHost takes them.</summary>
+    public required PortReservations PortReservations { get; init; }
 
     public required ResourceConsole Console { get; init; }
 

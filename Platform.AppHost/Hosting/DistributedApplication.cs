@@ -192,6 +192,7 @@ public sealed class DistributedApplication : IAsyncDisposable
 
         _disposed = true;
         await _dashboard.DisposeAsync();
+        _context.PortReservations.Dispose();
         if (_context.OwnsStateDirectory && Directory.Exists(StateDirectory))
         {
             Directory.Delete(StateDirectory, recursive: true);

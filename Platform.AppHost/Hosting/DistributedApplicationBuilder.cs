@@ -57,7 +57,8 @@ public sealed class DistributedApplicationBuilder
             ?? (ownsStateDirectory ? Path.Combine(Path.GetTempPath(), $"llr-apphost-{Guid.NewGuid():N}") : Path.Combine(repositoryRoot, ".state")));
 
         var resources = ResourceGraph.Order(ResourceGraph.Select(_resources, options.Only));
-        var ports = new PortAssigner(Configuration.GetSection("Ports"), dynamic: options.DynamicPorts || options.Isolated);
+        var reservations = new PortReservations();
+        var ports = new PortAssigner(Configuration.GetSection("Ports"), dynamic: options.DynamicPorts || options.Isolated, reservations);
         foreach (var endpoint in resources.SelectMany(r => r.Endpoints))
         {
             endpoint.AssignPort(ports.Assign(endpoint.PortKey, endpoint.DefaultPort));
@@ -82,6 +83,7 @@ public sealed class DistributedApplicationBuilder
             OwnsStateDirectory = ownsStateDirectory,
             ProjectConfiguration = options.ProjectConfiguration ?? AppHostContext.OwnBuildConfiguration,
             OtlpEndpoint = new Uri($"http://127.0.0.1:{otlpPort}"),
+            PortReservations = reservations,
             Console = console,
         };
         var dashboard = new DashboardServer(dashboardPort, otlpPort, () => resources);

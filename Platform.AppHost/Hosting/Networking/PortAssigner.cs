@@ -7,7 +7,7 @@ namespace Platform.AppHost.Hosting.Networking;
 /// Decides every port once, when the app is built: a <c>Ports:&lt;key&gt;</c> setting wins (0 = any free port);
 /// otherwise the topology's fixed default, unless dynamic ports are on (tests) or there is no default.
 /// </summary>
-internal sealed class PortAssigner(IConfiguration ports, bool dynamic)
+internal sealed class PortAssigner(IConfiguration ports, bool dynamic, PortReservations reservations)
 {
     private readonly HashSet<int> _assigned = [];
 
@@ -29,10 +29,10 @@ internal sealed class PortAssigner(IConfiguration ports, bool dynamic)
 
         if (port == 0)
         {
-            // Ask until the kernel hands out one we have not given to another endpoint of this app.
+            // A reserved port is this app's alone, so only another endpoint of this app could have it already.
             do
             {
-                port = Ports.GetFreePort();
+                port = reservations.ReserveFreePort();
             }
             while (_assigned.Contains(port));
         }

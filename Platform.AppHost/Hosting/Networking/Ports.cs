@@ -6,12 +6,19 @@ namespace Platform.AppHost.Hosting.Networking;
 /// <summary>Loopback port helpers: everything the AppHost starts listens on 127.0.0.1 only.</summary>
 internal static class Ports
 {
-    /// <summary>A port that is free right now (the kernel picks it), for tests and for endpoints with no fixed port.</summary>
-    public static int GetFreePort()
+    /// <summary>Whether nothing listens on the port right now.</summary>
+    public static bool IsFree(int port)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            return false;
+        }
     }
 
     /// <summary>Fails fast, naming the fix, when another process already listens on an endpoint's port.</summary>
@@ -20,15 +27,7 @@ internal static class Ports
 
     private static void EnsureAvailable(int port, string owner, string configurationKey)
     {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
-        {
-            throw PortInUse(port, owner, configurationKey);
-        }
+        if (!IsFree(port)) throw PortInUse(port, owner, configurationKey);
     }
 
     public static AppHostException PortInUse(int port, string owner, string configurationKey) =>
