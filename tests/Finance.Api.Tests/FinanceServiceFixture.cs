@@ -9,7 +9,7 @@ using Platform.Testing;
 namespace Finance.Api.Tests;
 
 /// <summary>
-/// Finance as its callers meet it: the real service process, started by the AppHost library with everything it waits
+/// Finance as its callers meet it: the real service process, started by Platform.AppHost through Aspire.Hosting.Testing with everything it waits
 /// for (PostgreSQL, RabbitMQ and the registry it copies populations from) on free ports with throw-away state, called
 /// over real HTTP/2 gRPC. Booted once for the assembly, so tests share one database: a test that writes uses PCNs,
 /// years or streams no other test asserts on, or asserts only the change it made.
@@ -24,13 +24,13 @@ public sealed class FinanceServiceFixture : PlatformFixture
 
     public GrpcChannel FinanceChannel => ChannelTo("finance");
 
-    public Uri HttpEndpoint => App.GetEndpoint("finance", "http");
+    public Uri HttpEndpoint => Endpoint("finance", "http");
 
     /// <summary>Finance's own database, to check what a write left behind (claim rows, the outbox, the rate audit).</summary>
     public NpgsqlDataSource Database => DatabaseOf("financedb");
 
     // Finance and what it waits for: postgres, messaging and the registry.
-    protected override string[] Arguments => ["--AppHost:Only=finance"];
+    protected override string Services => "finance";
 
     public async Task<long> CountAsync(string sql, params object[] parameters)
     {

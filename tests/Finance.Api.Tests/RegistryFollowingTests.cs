@@ -283,7 +283,7 @@ public sealed class RegistryFollowingTests(FinanceServiceFixture finance)
         var allocationBefore = await _finance.GetPcnAllocationAsync(new GetPcnAllocationRequest { Name = "pcns/rutland/allocations/2021-22" });
         var entitlementBefore = await _finance.GetArrsEntitlementAsync(new GetArrsEntitlementRequest { Name = "pcns/rutland/arrsEntitlements/2021-22" });
 
-        await finance.App.StopResourceAsync("practices");
+        await finance.StopAsync("practices", TestContext.Current.CancellationToken);
         try
         {
             await RpcAssert.FailsWith(StatusCode.Unavailable, async () => await _registry.GetPcnAsync(new GetPcnRequest { Name = "pcns/rutland" }));
@@ -298,7 +298,7 @@ public sealed class RegistryFollowingTests(FinanceServiceFixture finance)
         }
         finally
         {
-            await finance.App.StartResourceAsync("practices", TestContext.Current.CancellationToken);
+            await finance.StartAsync("practices", TestContext.Current.CancellationToken);
         }
 
         // The registry is back for whatever runs next.

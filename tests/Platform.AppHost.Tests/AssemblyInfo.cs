@@ -1,4 +1,5 @@
-using System.Runtime.Versioning;
+using Xunit.Sdk;
+using Xunit.v3;
 
-// The AppHost runs PostgreSQL and RabbitMQ the Linux way (service accounts, signals, /proc); so do its tests.
-[assembly: SupportedOSPlatform("linux")]
+// Each test boots its own AppHost (or several); run them one at a time so that each gets the machine's two cores.
+[assembly: Parallelization(Mode = ParallelMode.None)]

@@ -1,86 +1,58 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using Platform.AppHost.Hosting;
-using Platform.AppHost.Tests.Support;
 using Shouldly;
 
 namespace Platform.AppHost.Tests;
 
-/// <summary>The AppHost program, run as a developer runs it, leaves no process behind when it is told to stop.</summary>
+/// <summary>
+/// The AppHost program, run as a developer or a service manager runs it, stops everything it started when its
+/// process group gets SIGTERM (as systemd and CI runners send it), and PostgreSQL shuts down cleanly rather than
+/// being killed, so the next start needs no crash recovery.
+/// </summary>
 public sealed class ShutdownTests(ITestOutputHelper output)
 {
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+    private static readonly string[] Expected = ["postgres", "beam.smp", "epmd", "dcp", "Practices.Api", "Finance.Api"];
 
     [Fact]
-    public async Task Sigterm_stops_the_AppHost_promptly_and_every_process_it_started()
+    public async Task Sigterm_to_the_process_group_stops_every_process_and_PostgreSQL_cleanly()
     {
-        // The whole topology (building these tests builds the AppHost, which builds the services it launches).
-        await using var program = AppHostProgram.Start("--AppHost:Isolated=true", "--AppHost:ResourceLogs=true");
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var state = Directory.CreateTempSubdirectory("llr-apphost-test-");
+        state.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute; // reachable by the servers' accounts
         try
         {
-            var dashboard = await program.WaitUntilRunningAsync(TimeSpan.FromMinutes(3), Cancellation);
-            using var http = new HttpClient { BaseAddress = dashboard };
-            var resources = await http.GetFromJsonAsync<ResourceJson[]>("/api/resources", Cancellation);
-            resources.ShouldNotBeNull();
-            resources.ShouldAllBe(r => r.State == "Running");
+            // setsid: the AppHost leads a process group of its own, as under a service manager.
+            var start = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in new[]
+            {
+                "dotnet", Path.Combine(AppContext.BaseDirectory, "Platform.AppHost.dll"),
+                $"--Platform:StateDirectory={state.FullName}", "--DcpPublisher:RandomizePorts=true",
+                "--ASPNETCORE_URLS=http://127.0.0.1:0", "--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:0",
+                "--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:0", "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
+            }) start.ArgumentList.Add(argument);
+            using var appHost = Process.Start(start)!;
+            appHost.BeginOutputReadLine();
+            appHost.BeginErrorReadLine();
 
-            // What the AppHost says it started, and (independently) everything below it in the process tree.
-            var reported = resources.SelectMany(r => r.ProcessIds).Select(LinuxProcesses.Read).OfType<LinuxProcesses.Identity>();
-            var started = reported.Concat(LinuxProcesses.DescendantsOf(program.Id)).Distinct().ToList();
-            output.WriteLine($"Processes: {string.Join(", ", started.Select(p => $"{p.Name}:{p.Pid}"))}");
-            started.Select(p => p.Name).ShouldContain("postgres");
-            started.Select(p => p.Name).ShouldContain("beam.smp");
-            started.Select(p => p.Name).ShouldContain("epmd");
+            // Running: every kind of process it starts is there (Finance starts last, after the registry is healthy).
+            var started = await Platform.Testing.Eventually.Until(() => Task.FromResult(LinuxProcesses.DescendantsOf(appHost.Id)),
+                processes => Expected.All(name => processes.Any(p => p.Name.StartsWith(name, StringComparison.Ordinal))),
+                "every resource's process", TimeSpan.FromMinutes(2));
+            output.WriteLine($"Started: {string.Join(", ", started.Select(p => $"{p.Name}:{p.Pid}"))}");
+            await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken); // let Finance finish starting, as a developer would
+
+            using (var kill = Process.Start("kill", ["-TERM", $"-{appHost.Id}"]))
+            {
+                await kill.WaitForExitAsync(cancellationToken);
+            }
 
             var stopwatch = Stopwatch.StartNew();
-            using (var kill = Process.Start("kill", ["-TERM", program.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync(Cancellation);
-            }
+            await appHost.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            await Platform.Testing.Eventually.Until(() => Task.FromResult(started.Where(LinuxProcesses.IsAlive).ToList()),
+                alive => alive.Count == 0, "every process the AppHost started has stopped", TimeSpan.FromSeconds(60));
+            output.WriteLine($"Everything stopped {stopwatch.Elapsed.TotalSeconds:0.0} s after the AppHost exited with {appHost.ExitCode}.");
 
-            var exitCode = await program.WaitForExitAsync(TimeSpan.FromSeconds(45), Cancellation);
-            output.WriteLine($"The AppHost exited with {exitCode} after {stopwatch.Elapsed.TotalSeconds:0.0}s.");
-
-            exitCode.ShouldBe(0);
-            started.Where(LinuxProcesses.IsAlive).Select(p => $"{p.Name}:{p.Pid}").ShouldBeEmpty();
-            program.Output.ShouldContain("[apphost] Stopped.");
-        }
-        finally
-        {
-            foreach (var line in program.Output.Where(l => l.StartsWith("[apphost]", StringComparison.Ordinal)))
-            {
-                output.WriteLine(line);
-            }
-        }
-    }
-
-    [Fact]
-    public async Task Servers_left_running_by_a_killed_AppHost_are_stopped_by_the_next_one()
-    {
-        var state = Directory.CreateTempSubdirectory("llr-apphost-test-");
-        state.UnixFileMode |= UnixFileMode.OtherExecute | UnixFileMode.GroupExecute; // reachable by the postgres account
-        string[] settings = [$"--AppHost:StateDirectory={state.FullName}", "--AppHost:DynamicPorts=true", "--AppHost:Only=postgres"];
-        try
-        {
-            LinuxProcesses.Identity leftover;
-            await using (var killed = AppHostProgram.Start(settings))
-            {
-                using var http = new HttpClient { BaseAddress = await killed.WaitUntilRunningAsync(TimeSpan.FromMinutes(2), Cancellation) };
-                var postgres = (await http.GetFromJsonAsync<ResourceJson[]>("/api/resources", Cancellation))!.Single();
-                leftover = LinuxProcesses.Read(postgres.ProcessIds[0]) ?? throw new InvalidOperationException("postgres is not running");
-                using var kill = Process.Start("kill", ["-KILL", killed.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-                await killed.WaitForExitAsync(TimeSpan.FromSeconds(10), Cancellation);
-            }
-
-            LinuxProcesses.IsAlive(leftover).ShouldBeTrue(); // orphaned, still holding the data directory
-
-            var builder = DistributedApplication.CreateBuilder(settings);
-            builder.AddPostgres("postgres");
-            await using var next = builder.Build();
-            await next.StartAsync(Cancellation);
-
-            LinuxProcesses.IsAlive(leftover).ShouldBeFalse();
-            next.GetResource("postgres").Log.Lines.ShouldContain(l => l.Contains("left running by an AppHost that did not stop it", StringComparison.Ordinal));
+            appHost.ExitCode.ShouldBe(0);
+            ClusterState(Path.Combine(state.FullName, "postgres", "data")).ShouldBe("shut down");
         }
         finally
         {
@@ -88,5 +60,12 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         }
     }
 
-    private sealed record ResourceJson(string Name, string State, IReadOnlyList<int> ProcessIds);
+    private static string ClusterState(string data)
+    {
+        var start = new ProcessStartInfo("/usr/lib/postgresql/15/bin/pg_controldata", [data]) { RedirectStandardOutput = true };
+        using var process = Process.Start(start)!;
+        var line = process.StandardOutput.ReadToEnd().Split('\n').Single(l => l.StartsWith("Database cluster state:", StringComparison.Ordinal));
+        process.WaitForExit();
+        return line["Database cluster state:".Length..].Trim();
+    }
 }

@@ -42,7 +42,7 @@ public sealed class InboxTests(MessagingFixture servers)
         var messageId = NewId.NextGuid();
         var message = new DatabaseOutageEvent(Guid.NewGuid());
 
-        await servers.StopPostgresAsync();
+        await servers.StopAsync("postgres", TestContext.Current.CancellationToken);
         try
         {
             // Published straight to the bus: with the database down there is no outbox to write to.
@@ -55,7 +55,7 @@ public sealed class InboxTests(MessagingFixture servers)
         }
         finally
         {
-            await servers.StartPostgresAsync(TestContext.Current.CancellationToken);
+            await servers.StartAsync("postgres", TestContext.Current.CancellationToken);
         }
 
         await Eventually.Until(() => Task.FromResult(consumed.Completed(messageId)), count => count == 1, "the event applied after the database came back", Delivery);

@@ -14,7 +14,7 @@ public sealed class OutboxTests(MessagingFixture servers)
         await using var service = await MessagingTestHost.StartAsync(servers, bus => bus.AddConsumer<BrokerOutageConsumer>());
         var key = Guid.NewGuid();
 
-        await servers.StopBrokerAsync();
+        await servers.StopAsync("messaging", TestContext.Current.CancellationToken);
         Guid messageId;
         try
         {
@@ -29,7 +29,7 @@ public sealed class OutboxTests(MessagingFixture servers)
         }
         finally
         {
-            await servers.StartBrokerAsync();
+            await servers.StartAsync("messaging", TestContext.Current.CancellationToken);
         }
 
         await Eventually.Until(() => service.CountHandledAsync(key), count => count > 0, "delivery after the broker restarted", Delivery);

@@ -1,5 +1,5 @@
-using Platform.Testing;
+using Platform.SystemTests;
 
 // One platform for the assembly; the tests run one at a time because the readiness test stops and starts its servers.
-[assembly: AssemblyFixture(typeof(PlatformFixture))]
+[assembly: AssemblyFixture(typeof(SystemFixture))]
 [assembly: CollectionBehavior(CollectionBehavior.CollectionPerAssembly)]

@@ -1,6 +1,5 @@
 using Llr.Finance.V1;
 using Llr.Practices.V1;
-using Platform.AppHost.Hosting;
 using Platform.Testing;
 using Shouldly;
 using static Platform.Testing.ProtoValues;
@@ -12,11 +11,10 @@ namespace Platform.SystemTests;
 /// outbox and RabbitMQ, both PCNs' allocations change while LLR's total does not, and one trace runs from the
 /// transfer call to Finance's consumer.
 /// </summary>
-public sealed class FinanceFollowsRegistryTests(PlatformFixture platform)
+public sealed class FinanceFollowsRegistryTests(SystemFixture platform)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private const string Year = "2023-24";
-    private DistributedApplication App => platform.App;
 
     [Fact]
     public async Task A_transfer_changes_both_PCNs_allocations_leaves_LLR_unchanged_and_is_one_trace()
@@ -56,7 +54,7 @@ public sealed class FinanceFollowsRegistryTests(PlatformFixture platform)
         llrAfter.LlrPopulation.ShouldBe(llrBefore.LlrPopulation);
 
         // One trace: the registry's gRPC server span, its outbox relay, the broker hop, and Finance's consumer.
-        await App.Spans.ShouldRunFromCallToConsumerAsync(trace, "practices", "TransferPractice", "finance", Patience, cancellationToken);
+        await platform.Telemetry.ShouldRunFromCallToConsumerAsync(trace, "practices", "TransferPractice", "finance", Patience);
     }
 
     private static Task<PcnAllocation> AllocationAsync(FinanceService.FinanceServiceClient finance, string pcn, CancellationToken cancellationToken) =>

@@ -1,5 +1,4 @@
 using Llr.Practices.V1;
-using Platform.AppHost.Hosting;
 using Platform.Testing;
 using Shouldly;
 using static Platform.Testing.ProtoValues;
@@ -7,21 +6,20 @@ using static Platform.Testing.ProtoValues;
 namespace Platform.SystemTests;
 
 /// <summary>
-/// The whole platform booted through the AppHost library, as `dotnet run` boots it (but on free ports and throw-away
+/// The whole platform booted from Platform.AppHost through Aspire.Hosting.Testing, as `dotnet run` boots it (but on free ports and throw-away
 /// state): read the registry, transfer a practice, see the event consumed downstream, and find one trace from the
-/// gRPC call through the outbox relay and the broker to the consumer in the AppHost's span store.
+/// gRPC call through the outbox relay and the broker to the consumer in the Aspire dashboard.
 /// </summary>
-public sealed class PlatformSystemTests(PlatformFixture platform) : IAsyncLifetime
+public sealed class PlatformSystemTests(SystemFixture platform) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private DistributedApplication App => platform.App;
     private TransferConsumerHost _consumer = null!;
 
     public async ValueTask InitializeAsync()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var ledgerDatabase = await App.GetResource<PostgresServerResource>("postgres").CreateDatabaseAsync("transfer_ledger", cancellationToken);
-        _consumer = await TransferConsumerHost.StartAsync(ledgerDatabase, App.GetConnectionString("messaging"), App.OtlpEndpoint, cancellationToken);
+        var ledgerDatabase = await platform.CreateDatabaseAsync("transfer_ledger", cancellationToken);
+        _consumer = await TransferConsumerHost.StartAsync(ledgerDatabase, platform.ConnectionString("messaging"), platform.OtlpEndpoint, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -55,6 +53,6 @@ public sealed class PlatformSystemTests(PlatformFixture platform) : IAsyncLifeti
         consumed.FromPcnId.ShouldBe("oadby-wigston");
         consumed.AffectedPcns.Select(pcn => pcn.PcnId).ShouldBe(["oadby-wigston", "harborough"], ignoreOrder: true);
 
-        await App.Spans.ShouldRunFromCallToConsumerAsync(trace, "practices", "TransferPractice", TransferConsumerHost.ServiceName, Patience, cancellationToken);
+        await platform.Telemetry.ShouldRunFromCallToConsumerAsync(trace, "practices", "TransferPractice", TransferConsumerHost.ServiceName, Patience);
     }
 }

@@ -11,7 +11,7 @@ namespace Platform.SystemTests;
 /// grpc.health.v1 say so (and /alive does not, since restarting the process would not help); when they come back,
 /// so does readiness, without restarting the service.
 /// </summary>
-public sealed class ReadinessTests(PlatformFixture platform)
+public sealed class ReadinessTests(SystemFixture platform)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
 
@@ -21,11 +21,11 @@ public sealed class ReadinessTests(PlatformFixture platform)
     public async Task Readiness_follows_a_dependency_down_and_back_up(string dependency)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        using var http = new HttpClient { BaseAddress = platform.App.GetEndpoint("practices", "http") };
+        using var http = new HttpClient { BaseAddress = platform.Endpoint("practices", "http") };
         var channel = platform.ChannelTo("practices");
         var health = new Health.HealthClient(channel);
 
-        await platform.App.StopResourceAsync(dependency);
+        await platform.StopAsync(dependency, cancellationToken);
         try
         {
             await Eventually.Until(async () => (await http.GetAsync("/health", cancellationToken)).IsSuccessStatusCode, ready => !ready, $"/health failing without {dependency}", Patience);
@@ -43,7 +43,7 @@ public sealed class ReadinessTests(PlatformFixture platform)
         }
         finally
         {
-            await platform.App.StartResourceAsync(dependency, cancellationToken);
+            await platform.StartAsync(dependency, cancellationToken);
         }
 
         await Eventually.Until(async () => (await http.GetAsync("/health", cancellationToken)).IsSuccessStatusCode, ready => ready, $"/health passing with {dependency} back", Patience);

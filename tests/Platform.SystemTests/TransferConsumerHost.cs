@@ -13,7 +13,7 @@ namespace Platform.SystemTests;
 
 /// <summary>
 /// A downstream service in miniature, built from the same building blocks a real one uses: its own database, the
-/// messaging block with an idempotent inbox consumer, and ServiceDefaults' telemetry exported over OTLP to the AppHost. Being
+/// messaging block with an idempotent inbox consumer, and ServiceDefaults' telemetry exported over OTLP to the Aspire dashboard. Being
 /// outside every service, it shows that any consumer built from the blocks receives the registry's events as published
 /// and joins the trace of the call that caused them.
 /// </summary>

@@ -1,40 +1,168 @@
 using System.Collections.Concurrent;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Platform.AppHost;
-using Platform.AppHost.Hosting;
 
 namespace Platform.Testing;
 
 /// <summary>
-/// The platform, booted from the same topology as <c>dotnet run</c> (<see cref="PlatformTopology.AddPlatform"/>)
-/// but isolated: the whole of it for system tests, or one service and what it waits for (a subclass passing
-/// <c>--AppHost:Only=</c>) for service tests. Channels and data sources are made once and disposed with the fixture.
+/// The platform booted from Platform.AppHost through Aspire.Hosting.Testing, as `dotnet run` boots it but on
+/// random ports with throw-away data: the whole of it for system tests, or some services and the servers they need
+/// (<see cref="Services"/>) for service tests. Once per test assembly (an assembly fixture); everything it started
+/// is stopped, and its data deleted, when the assembly is done.
 /// </summary>
-public class PlatformFixture : AppHostFixture
+public class PlatformFixture : IAsyncLifetime
 {
+    private const string DashboardName = "aspire-dashboard";
+    private const string OtlpGrpcEndpointName = "otlp-grpc";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new();
     private readonly ConcurrentDictionary<string, NpgsqlDataSource> _databases = new();
+    private readonly Dictionary<string, string> _connectionStrings = new();
+    private DirectoryInfo? _state;
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException($"{GetType().Name} has not been initialised.");
+
+    /// <summary>The services to run (<c>Platform:Services</c>); null for all of them, empty for the servers alone.</summary>
+    protected virtual string? Services => null;
+
+    /// <summary>Whether to run the Aspire dashboard, which then receives every resource's telemetry.</summary>
+    protected virtual bool WithDashboard => false;
+
+    /// <summary>The dashboard's address, where <see cref="WithDashboard"/> is on.</summary>
+    public Uri DashboardUrl { get; private set; } = null!;
+
+    /// <summary>Where resources export OTLP (the dashboard's receiver), where <see cref="WithDashboard"/> is on.</summary>
+    public Uri OtlpEndpoint { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(StartTimeout);
+        _state = Directory.CreateTempSubdirectory("llr-test-state-");
+        // The servers run as their own accounts and must reach their folders inside it.
+        _state.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
+        List<string> arguments = [$"--Platform:StateDirectory={_state.FullName}", "--Postgres:Durable=false"];
+        if (Services is { } services) arguments.Add($"--Platform:Services={services}");
+        if (WithDashboard)
+        {
+            arguments.AddRange([
+                // Any free port for the AppHost's resource service (the dashboard's own ports are randomised).
+                "--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:0",
+                // Tests read traces from the dashboard's telemetry API with no login.
+                "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
+            ]);
+        }
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync(
+            typeof(PlatformTopology), [.. arguments], (options, _) => options.DisableDashboard = !WithDashboard, timeout.Token);
+        if (WithDashboard) ExportToTheDashboardsRandomisedPort(builder);
+        var app = await builder.BuildAsync(timeout.Token);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+            // The services and the servers; not Aspire's own helpers (such as a project's hidden rebuilder).
+            foreach (var resource in model.Resources.Where(r => r is ProjectResource or IResourceWithConnectionString))
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource.Name, timeout.Token);
+            }
+
+            if (WithDashboard)
+            {
+                DashboardUrl = app.GetEndpoint(DashboardName, "http");
+                OtlpEndpoint = app.GetEndpoint(DashboardName, OtlpGrpcEndpointName);
+            }
+
+            foreach (var resource in model.Resources.OfType<IResourceWithConnectionString>())
+            {
+                _connectionStrings[resource.Name] = (await resource.GetConnectionStringAsync(timeout.Token))!;
+            }
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        _app = app;
+    }
+
+    /// <summary>
+    /// Aspire gives services the OTLP address from configuration, which is the dashboard's port before its test host
+    /// randomises it; so in tests each service is pointed at the port the dashboard's receiver really has.
+    /// </summary>
+    private static void ExportToTheDashboardsRandomisedPort(IDistributedApplicationTestingBuilder builder)
+    {
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(project).WithEnvironment(context =>
+            {
+                var model = context.ExecutionContext.Services.GetRequiredService<DistributedApplicationModel>();
+                var dashboard = (IResourceWithEndpoints)model.Resources.Single(r => r.Name == DashboardName);
+                context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = dashboard.GetEndpoint(OtlpGrpcEndpointName).Url;
+            });
+        }
+    }
+
+    /// <summary>A resource's endpoint, e.g. ("practices", "grpc").</summary>
+    public Uri Endpoint(string resource, string endpoint) => App.GetEndpoint(resource, endpoint);
+
+    public string ConnectionString(string resource) => _connectionStrings[resource];
 
     /// <summary>The service's gRPC endpoint, as a channel shared by every test.</summary>
     public GrpcChannel ChannelTo(string service) =>
-        _channels.GetOrAdd(service, name => GrpcChannel.ForAddress(App.GetEndpoint(name, "grpc")));
+        _channels.GetOrAdd(service, name => GrpcChannel.ForAddress(Endpoint(name, "grpc")));
 
     /// <summary>Calls to the service, each with the running test's cancellation and a deadline.</summary>
     public CallInvoker CallsTo(string service) => ChannelTo(service).Intercept(new TestCallInterceptor(TimeSpan.FromSeconds(30)));
 
     /// <summary>A service's own database, to check what a write left behind (the outbox, for one).</summary>
     public NpgsqlDataSource DatabaseOf(string connectionName) =>
-        _databases.GetOrAdd(connectionName, name => NpgsqlDataSource.Create(App.GetConnectionString(name)));
+        _databases.GetOrAdd(connectionName, name => NpgsqlDataSource.Create(ConnectionString(name)));
 
-    protected override void AddResources(DistributedApplicationBuilder builder) => builder.AddPlatform();
+    /// <summary>Stops a resource as the dashboard's Stop button does; returns once it has stopped.</summary>
+    public Task StopAsync(string resource, CancellationToken cancellationToken = default) =>
+        RunCommandAsync(resource, KnownResourceCommands.StopCommand, [KnownResourceStates.Exited, KnownResourceStates.Finished], cancellationToken);
 
-    public override async ValueTask DisposeAsync()
+    /// <summary>Starts a stopped resource as the dashboard's Start button does; returns once it is healthy again.</summary>
+    public async Task StartAsync(string resource, CancellationToken cancellationToken = default)
+    {
+        await RunCommandAsync(resource, KnownResourceCommands.StartCommand, [KnownResourceStates.Running], cancellationToken);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
+    }
+
+    private async Task RunCommandAsync(string resource, string command, string[] states, CancellationToken cancellationToken)
+    {
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command, cancellationToken);
+        if (!result.Success) throw new InvalidOperationException($"{command} on {resource} failed: {result.Message}");
+        await App.ResourceNotifications.WaitForResourceAsync(resource, states, cancellationToken);
+    }
+
+    /// <summary>Creates a database of its own on the platform's PostgreSQL and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string? name = null, CancellationToken cancellationToken = default)
+    {
+        name ??= $"test_{Guid.NewGuid():N}";
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres") + ";Database=postgres;Pooling=false");
+        await connection.OpenAsync(cancellationToken);
+        await LocalPostgresBuilderExtensions.CreateDatabaseAsync(connection, name, cancellationToken);
+        return new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Database = name }.ConnectionString;
+    }
+
+    public virtual async ValueTask DisposeAsync()
     {
         foreach (var channel in _channels.Values) channel.Dispose();
         foreach (var database in _databases.Values) await database.DisposeAsync();
-        await base.DisposeAsync();
+        if (_app is not null) await _app.DisposeAsync();
+        _state?.Delete(recursive: true);
+        GC.SuppressFinalize(this);
     }
 }

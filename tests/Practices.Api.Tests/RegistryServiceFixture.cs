@@ -8,7 +8,7 @@ using Platform.Testing;
 namespace Practices.Api.Tests;
 
 /// <summary>
-/// The registry as its callers meet it: the real service process, started by the AppHost library with what it waits
+/// The registry as its callers meet it: the real service process, started by Platform.AppHost through Aspire.Hosting.Testing with what it waits
 /// for (PostgreSQL, RabbitMQ) on free ports and throw-away state, called over real HTTP/2 gRPC. Booted once for the
 /// test assembly; tests stay independent by reading as at dates before any test's writes take effect and by writing
 /// to different practices.
@@ -20,10 +20,10 @@ public sealed class RegistryServiceFixture : PlatformFixture
 
     public GrpcChannel Channel => ChannelTo("practices");
 
-    public Uri HttpEndpoint => App.GetEndpoint("practices", "http");
+    public Uri HttpEndpoint => Endpoint("practices", "http");
 
     /// <summary>The registry's own database, to check what a write left behind (the outbox, for one).</summary>
     public NpgsqlDataSource Database => DatabaseOf("practicesdb");
 
-    protected override string[] Arguments => ["--AppHost:Only=practices"];
+    protected override string Services => "practices";
 }

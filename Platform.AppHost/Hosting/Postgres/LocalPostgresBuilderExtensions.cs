@@ -1,0 +1,194 @@
+using System.Security.Cryptography;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace Aspire.Hosting;
+
+/// <summary>
+/// PostgreSQL 15 from the machine's packages, as Aspire's PostgreSQL integration is from a container:
+/// <c>AddLocalPostgres("postgres").AddDatabase("practicesdb", "practices")</c>. The cluster is initialised on first
+/// start under the state folder, with a random superuser password kept beside it (<c>.state/postgres/password</c>);
+/// it listens on 127.0.0.1 only, with password (scram-sha-256) logins.
+/// </summary>
+public static class LocalPostgresBuilderExtensions
+{
+    private const string InstallHint = "run scripts/install-prerequisites.sh (apt-get install postgresql-15), or set Postgres:BinDirectory";
+
+    public static IResourceBuilder<LocalPostgresServerResource> AddLocalPostgres(
+        this IDistributedApplicationBuilder builder, [ResourceName] string name, int defaultPort = 5432)
+    {
+        var settings = builder.Configuration.GetSection("Postgres");
+        var binaries = settings["BinDirectory"] ?? "/usr/lib/postgresql/15/bin";
+        var account = settings["Account"] ?? "postgres";
+        var home = LocalServers.StateDirectory(builder, name, account);
+        var data = Path.Combine(home, "data");
+        var durable = settings.GetValue("Durable", true);
+        var password = builder.AddParameter($"{name}-password", PasswordOf(home, data), secret: true);
+
+        var (command, prefix) = LocalServers.AsAccount(Path.Combine(binaries, "postgres"), account);
+        var server = new LocalPostgresServerResource(name, command, home, password.Resource);
+
+        // initdb runs before anything starts, so a missing binary or a failed initialisation stops the start with
+        // its reason rather than leaving a server that never becomes healthy.
+        builder.Eventing.Subscribe<BeforeStartEvent>((_, _) =>
+        {
+            LocalServers.RequireFile(Path.Combine(binaries, "postgres"), "PostgreSQL 15", InstallHint);
+            LocalServers.RequireFile(Path.Combine(binaries, "initdb"), "PostgreSQL 15 (initdb)", InstallHint);
+            InitialiseCluster(binaries, home, data, account, durable);
+            return Task.CompletedTask;
+        });
+
+        builder.Eventing.Subscribe<ResourceReadyEvent>(server, async (@event, cancellationToken) =>
+        {
+            await using var connection = new NpgsqlConnection(await AdminConnectionStringAsync(server, cancellationToken));
+            await connection.OpenAsync(cancellationToken);
+            foreach (var database in server.Databases.Values)
+            {
+                await CreateDatabaseAsync(connection, database, cancellationToken);
+            }
+        });
+
+        var healthCheck = $"{name}_check";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheck,
+            _ => new ConnectsCheck(cancellationToken => AdminConnectionStringAsync(server, cancellationToken)), null, null));
+
+        List<string> arguments =
+        [
+            .. prefix, "-D", data,
+            "-c", "listen_addresses=127.0.0.1",
+            "-c", "unix_socket_directories=", // TCP only: the default socket folder may not exist or be writable
+            "-c", "logging_collector=off", // logs go to stderr, so to the dashboard's console view
+        ];
+        if (!durable)
+        {
+            // Throw-away test data need not survive a power cut; skipping fsync makes schema-heavy tests much faster.
+            arguments.AddRange(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+        }
+
+        return builder.AddResource(server)
+            .WithArgs([.. arguments])
+            .WithEndpoint(port: LocalServers.Port(builder, name, LocalPostgresServerResource.EndpointName, defaultPort),
+                name: LocalPostgresServerResource.EndpointName, scheme: "tcp", env: "PGPORT", isProxied: false)
+            .WithIconName("DatabaseMultiple")
+            .WithHealthCheck(healthCheck);
+    }
+
+    /// <summary>A database on the server, created once it is ready; healthy once it accepts a connection.</summary>
+    public static IResourceBuilder<LocalPostgresDatabaseResource> AddDatabase(
+        this IResourceBuilder<LocalPostgresServerResource> builder, [ResourceName] string name, string? databaseName = null)
+    {
+        var database = new LocalPostgresDatabaseResource(name, databaseName ?? name, builder.Resource);
+        builder.Resource.AddDatabase(name, database.DatabaseName);
+        var healthCheck = $"{name}_check";
+        builder.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheck,
+            _ => new ConnectsCheck(async cancellationToken => await database.ConnectionStringExpression.GetValueAsync(cancellationToken)
+                + ";Pooling=false;Timeout=3"), null, null));
+        // The orchestrator runs the server, not the database: the database's state follows the server's (Aspire does
+        // this itself only for children of containers), and its health check says when it exists.
+        builder.ApplicationBuilder.Eventing.Subscribe<InitializeResourceEvent>(database, (@event, cancellationToken) =>
+        {
+            _ = FollowParentStateAsync(@event.Notifications, database, cancellationToken);
+            return Task.CompletedTask;
+        });
+        return builder.ApplicationBuilder.AddResource(database).WithHealthCheck(healthCheck);
+    }
+
+    private static async Task FollowParentStateAsync(ResourceNotificationService notifications, LocalPostgresDatabaseResource database, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var update in notifications.WatchAsync(cancellationToken))
+            {
+                if (update.Resource != database.Parent) continue;
+                var server = update.Snapshot;
+                await notifications.PublishUpdateAsync(database, snapshot => snapshot with
+                {
+                    State = server.State,
+                    StartTimeStamp = server.StartTimeStamp,
+                    StopTimeStamp = server.StopTimeStamp,
+                });
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the app is stopping
+        }
+    }
+
+    /// <summary>Creates the database unless it exists (an identifier cannot be a parameter, so it is quoted).</summary>
+    public static async Task CreateDatabaseAsync(NpgsqlConnection connection, string databaseName, CancellationToken cancellationToken)
+    {
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection);
+        exists.Parameters.AddWithValue(databaseName);
+        if (await exists.ExecuteScalarAsync(cancellationToken) is not null) return;
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{databaseName.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+        try
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            // created concurrently: just as good
+        }
+    }
+
+    // Unpooled, so no idle connection of the AppHost's keeps a stopping server waiting.
+    private static async Task<string> AdminConnectionStringAsync(LocalPostgresServerResource server, CancellationToken cancellationToken) =>
+        await server.ConnectionStringExpression.GetValueAsync(cancellationToken) + ";Database=postgres;Pooling=false;Timeout=3";
+
+    /// <summary>The superuser password kept beside the data; a new one when there is no cluster yet.</summary>
+    private static string PasswordOf(string home, string data)
+    {
+        var file = Path.Combine(home, "password");
+        if (File.Exists(Path.Combine(data, "PG_VERSION")))
+        {
+            return File.Exists(file)
+                ? File.ReadAllText(file).Trim()
+                : throw new DistributedApplicationException($"{file} is missing, so the superuser password of {data} is unknown: delete {home} to start from empty.");
+        }
+
+        var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        File.WriteAllText(file, password);
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return password;
+    }
+
+    private static void InitialiseCluster(string binaries, string home, string data, string account, bool durable)
+    {
+        if (File.Exists(Path.Combine(data, "PG_VERSION"))) return;
+        if (Directory.Exists(data)) Directory.Delete(data, recursive: true); // an interrupted initdb, not a cluster
+
+        var passwordFile = Path.Combine(home, "password");
+        if (LocalServers.IsRoot) LocalServers.Run("chown", $"{account}:", passwordFile);
+        var (command, prefix) = LocalServers.AsAccount(Path.Combine(binaries, "initdb"), account);
+        LocalServers.Run(command,
+        [
+            .. prefix, "-D", data, "-U", LocalPostgresServerResource.SuperUser, "--pwfile", passwordFile,
+            "--auth", "scram-sha-256", "--encoding", "UTF8", "--locale", "C", "--no-instructions",
+            .. durable ? Array.Empty<string>() : ["--no-sync"],
+        ]);
+    }
+
+    /// <summary>Healthy when a connection opens and answers: the only readiness that means something to a client.</summary>
+    private sealed class ConnectsCheck(Func<CancellationToken, Task<string>> connectionString) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(await connectionString(cancellationToken));
+                await connection.OpenAsync(cancellationToken);
+                await using var command = new NpgsqlCommand("SELECT 1", connection);
+                await command.ExecuteScalarAsync(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy(e.Message, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Llr.Practices.V1;
+using Platform.Testing;
+using Shouldly;
+using static Platform.Testing.ProtoValues;
+
+namespace Platform.AppHost.Tests;
+
+/// <summary>The registry and its servers, for tests that kill a process as a crash would.</summary>
+public sealed class RegistryPlatformFixture : PlatformFixture
+{
+    protected override string Services => "practices";
+}
+
+/// <summary>
+/// A process that dies shows in the dashboard as having crashed, not as a clean exit, and the dashboard's Start
+/// brings it back; after a broker crash the registry reconnects by itself and the events its writes left in the
+/// outbox meanwhile reach the broker, without restarting anything else.
+/// </summary>
+public sealed class CrashRecoveryTests(RegistryPlatformFixture platform) : IClassFixture<RegistryPlatformFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_killed_broker_shows_as_crashed_and_once_restarted_the_outbox_flows_without_restarting_the_service()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var servicePid = await PidOfAsync("practices");
+
+        var crashed = await KillAsync("messaging");
+        crashed.State?.Text.ShouldBe(KnownResourceStates.Exited);
+        crashed.ExitCode.ShouldNotBe(0);
+
+        // A write while the broker is down is accepted; its event waits in the outbox.
+        var registry = new PracticeRegistryService.PracticeRegistryServiceClient(platform.CallsTo("practices"));
+        await registry.TransferPracticeAsync(new TransferPracticeRequest
+        {
+            Name = "practices/LLR010",
+            TargetPcn = "pcns/harborough",
+            EffectiveDate = Date(2026, 4, 1),
+            RequestId = NewRequestId(),
+        });
+        (await WaitingInOutboxAsync(cancellationToken)).ShouldBeGreaterThan(0);
+
+        await platform.StartAsync("messaging", cancellationToken);
+
+        await Eventually.Until(() => WaitingInOutboxAsync(cancellationToken), waiting => waiting == 0, "the outbox relayed to the restarted broker", Patience);
+        (await PidOfAsync("practices")).ShouldBe(servicePid); // the service was not restarted
+    }
+
+    [Fact]
+    public async Task A_killed_service_shows_as_crashed_and_the_dashboards_start_brings_it_back()
+    {
+        var crashed = await KillAsync("practices");
+        crashed.State?.Text.ShouldBe(KnownResourceStates.Exited);
+        crashed.ExitCode.ShouldNotBe(0);
+
+        await platform.StartAsync("practices", TestContext.Current.CancellationToken);
+
+        var registry = new PracticeRegistryService.PracticeRegistryServiceClient(platform.CallsTo("practices"));
+        (await registry.GetPcnAsync(new GetPcnRequest { Name = "pcns/salutem" })).Name.ShouldBe("pcns/salutem");
+    }
+
+    /// <summary>SIGKILL to the resource's process, as the OOM killer would; returns the state the dashboard then shows.</summary>
+    private async Task<CustomResourceSnapshot> KillAsync(string resource)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using (var kill = Process.Start("kill", ["-KILL", (await PidOfAsync(resource)).ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(cancellationToken);
+        }
+
+        var stopped = await platform.App.ResourceNotifications.WaitForResourceAsync(resource,
+            update => update.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state), cancellationToken);
+        return stopped.Snapshot;
+    }
+
+    private async Task<int> PidOfAsync(string resource)
+    {
+        var running = await platform.App.ResourceNotifications.WaitForResourceAsync(resource,
+            update => update.Snapshot.State?.Text == KnownResourceStates.Running && Pid(update.Snapshot) is not null, TestContext.Current.CancellationToken);
+        return Pid(running.Snapshot)!.Value;
+    }
+
+    // The dashboard's "Process ID" property; for a project, the service itself rather than `dotnet run`.
+    private static int? Pid(CustomResourceSnapshot snapshot) =>
+        snapshot.Properties.FirstOrDefault(p => p.Name is "executable.pid" or "project.pid")?.Value is { } value
+            ? Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+
+    private async Task<long> WaitingInOutboxAsync(CancellationToken cancellationToken)
+    {
+        await using var command = platform.DatabaseOf("practicesdb").CreateCommand("SELECT count(*) FROM messaging.outbox WHERE dispatched_at IS NULL");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+}

@@ -1,0 +1,69 @@
+namespace Platform.AppHost.Tests;
+
+/// <summary>The process tree under a process, read from /proc, so a test can check that nothing it started outlives it.</summary>
+internal static class LinuxProcesses
+{
+    public sealed record Identity(int Pid, string Name, string StartTime);
+
+    /// <summary>Every process below <paramref name="root"/> (children, their children, ...).</summary>
+    public static IReadOnlyList<Identity> DescendantsOf(int root)
+    {
+        var parents = new Dictionary<int, List<int>>();
+        foreach (var pid in AllPids())
+        {
+            if (Read(pid) is not null && ParentOf(pid) is int parent)
+            {
+                (parents.TryGetValue(parent, out var children) ? children : parents[parent] = []).Add(pid);
+            }
+        }
+
+        var found = new List<Identity>();
+        var pending = new Stack<int>([root]);
+        while (pending.TryPop(out var pid))
+        {
+            foreach (var child in parents.GetValueOrDefault(pid) ?? [])
+            {
+                if (Read(child) is { } identity) found.Add(identity);
+                pending.Push(child);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Still running, and still the same process (pids are reused): its start time has not changed.</summary>
+    public static bool IsAlive(Identity process) => Read(process.Pid) is { } now && now.StartTime == process.StartTime && !IsZombie(process.Pid);
+
+    public static Identity? Read(int pid)
+    {
+        var stat = Stat(pid);
+        if (stat is null) return null;
+        var nameEnd = stat.LastIndexOf(')');
+        var name = stat[(stat.IndexOf('(') + 1)..nameEnd];
+        var fields = stat[(nameEnd + 2)..].Split(' ');
+        return new Identity(pid, name, fields[19]); // field 22 of stat: start time in clock ticks
+    }
+
+    private static int? ParentOf(int pid)
+    {
+        var stat = Stat(pid);
+        return stat is null ? null : int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static bool IsZombie(int pid) => Stat(pid) is { } stat && stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+
+    private static string? Stat(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static IEnumerable<int> AllPids() =>
+        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(name => name!.All(char.IsAsciiDigit)).Select(name => int.Parse(name!, System.Globalization.CultureInfo.InvariantCulture));
+}
