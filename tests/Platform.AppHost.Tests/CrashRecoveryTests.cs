@@ -29,7 +29,7 @@ public sealed class CrashRecoveryTests(RegistryPlatformFixture platform) : IClas
         var cancellationToken = TestContext.Current.CancellationToken;
         var servicePid = await PidOfAsync("practices");
 
-        var crashed = await KillAsync("messaging");
+        var crashed = await KillAsync("messaging", "beam.smp");
         crashed.State?.Text.ShouldBe(KnownResourceStates.Exited);
         crashed.ExitCode.ShouldNotBe(0);
 
@@ -53,7 +53,7 @@ public sealed class CrashRecoveryTests(RegistryPlatformFixture platform) : IClas
     [Fact]
     public async Task A_killed_service_shows_as_crashed_and_the_dashboards_start_brings_it_back()
     {
-        var crashed = await KillAsync("practices");
+        var crashed = await KillAsync("practices", "Practices.Api");
         crashed.State?.Text.ShouldBe(KnownResourceStates.Exited);
         crashed.ExitCode.ShouldNotBe(0);
 
@@ -63,11 +63,18 @@ public sealed class CrashRecoveryTests(RegistryPlatformFixture platform) : IClas
         (await registry.GetPcnAsync(new GetPcnRequest { Name = "pcns/salutem" })).Name.ShouldBe("pcns/salutem");
     }
 
-    /// <summary>SIGKILL to the resource's process, as the OOM killer would; returns the state the dashboard then shows.</summary>
-    private async Task<CustomResourceSnapshot> KillAsync(string resource)
+    /// <summary>
+    /// SIGKILL to the resource's server or service process, as the OOM killer would (a project runs under `dotnet run`,
+    /// whose child is the service); returns the state the dashboard then shows.
+    /// </summary>
+    private async Task<CustomResourceSnapshot> KillAsync(string resource, string processName)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        using (var kill = Process.Start("kill", ["-KILL", (await PidOfAsync(resource)).ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        var launched = await PidOfAsync(resource);
+        var target = LinuxProcesses.Read(launched)?.Name == processName
+            ? launched
+            : LinuxProcesses.DescendantsOf(launched).Single(p => p.Name == processName).Pid;
+        using (var kill = Process.Start("kill", ["-KILL", target.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync(cancellationToken);
         }
@@ -84,9 +91,9 @@ public sealed class CrashRecoveryTests(RegistryPlatformFixture platform) : IClas
         return Pid(running.Snapshot)!.Value;
     }
 
-    // The dashboard's "Process ID" property; for a project, the service itself rather than `dotnet run`.
+    // The dashboard's "Process ID" property: the process the orchestrator launched.
     private static int? Pid(CustomResourceSnapshot snapshot) =>
-        snapshot.Properties.FirstOrDefault(p => p.Name is "executable.pid" or "project.pid")?.Value is { } value
+        snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value
             ? Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)
             : null;
 

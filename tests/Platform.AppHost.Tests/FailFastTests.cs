@@ -42,6 +42,7 @@ public sealed class FailFastTests
     private static async Task<string> StartExpectingFailureAsync(params string[] settings)
     {
         var state = Directory.CreateTempSubdirectory("llr-apphost-test-");
+        state.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute; // reachable by the servers' accounts
         try
         {
             await using var app = await AppHostRuns.BuildAsync([$"--Platform:StateDirectory={state.FullName}", "--Platform:Services=", .. settings]);

@@ -31,6 +31,29 @@ internal static class LinuxProcesses
         return found;
     }
 
+    /// <summary>
+    /// Everything an AppHost started: its own descendants, and those of the orchestrator (DCP), which detaches from
+    /// the AppHost's tree and is found by the AppHost it watches (<c>dcp start-apiserver --monitor &lt;pid&gt;</c>).
+    /// </summary>
+    public static IReadOnlyList<Identity> StartedByAppHost(int appHost)
+    {
+        var orchestrators = AllPids().Where(pid => CommandLine(pid) is { } arguments
+            && arguments.Contains("dcp") && arguments.Contains("--monitor") && arguments[arguments.IndexOf("--monitor") + 1] == appHost.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return [.. DescendantsOf(appHost), .. orchestrators.SelectMany(pid => (Read(pid) is { } dcp ? [dcp] : Array.Empty<Identity>()).Concat(DescendantsOf(pid)))];
+    }
+
+    private static List<string>? CommandLine(int pid)
+    {
+        try
+        {
+            return [.. File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').Select(Path.GetFileName).Select(a => a!)];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Still running, and still the same process (pids are reused): its start time has not changed.</summary>
     public static bool IsAlive(Identity process) => Read(process.Pid) is { } now && now.StartTime == process.StartTime && !IsZombie(process.Pid);
 

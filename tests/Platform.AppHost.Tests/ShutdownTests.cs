@@ -34,7 +34,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
             appHost.BeginErrorReadLine();
 
             // Running: every kind of process it starts is there (Finance starts last, after the registry is healthy).
-            var started = await Platform.Testing.Eventually.Until(() => Task.FromResult(LinuxProcesses.DescendantsOf(appHost.Id)),
+            var started = await Platform.Testing.Eventually.Until(() => Task.FromResult(LinuxProcesses.StartedByAppHost(appHost.Id)),
                 processes => Expected.All(name => processes.Any(p => p.Name.StartsWith(name, StringComparison.Ordinal))),
                 "every resource's process", TimeSpan.FromMinutes(2));
             output.WriteLine($"Started: {string.Join(", ", started.Select(p => $"{p.Name}:{p.Pid}"))}");
