@@ -8,7 +8,7 @@ using Platform.ServiceDefaults.Grpc;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every platform service shares, in the role Aspire's ServiceDefaults play: telemetry over OTLP, liveness and
+/// What every platform service shares, as Aspire's ServiceDefaults template lays it out: telemetry over OTLP, liveness and
 /// readiness (HTTP and grpc.health.v1), service discovery, gRPC with reflection and the platform's error mapping.
 /// A service calls <see cref="AddServiceDefaults"/> and <see cref="MapDefaultEndpoints"/> and nothing else of this.
 /// </summary>

@@ -34,7 +34,7 @@ public static class TelemetryExtensions
                 .AddGrpcClientInstrumentation()
                 .AddHttpClientInstrumentation());
 
-        // Export only where an OTLP endpoint is configured (the AppHost sets OTEL_EXPORTER_OTLP_ENDPOINT), so a service
+        // Export only where an OTLP endpoint is configured (the Aspire AppHost sets OTEL_EXPORTER_OTLP_ENDPOINT), so a service
         // run on its own, or in a unit test, does not retry a collector that is not there.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             builder.Services.AddOpenTelemetry().UseOtlpExporter();

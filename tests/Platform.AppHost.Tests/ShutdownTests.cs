@@ -20,18 +20,17 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         state.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute; // reachable by the servers' accounts
         try
         {
-            // setsid: the AppHost leads a process group of its own, as under a service manager.
-            var start = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in new[]
-            {
+            // setsid: the AppHost leads a process group of its own, as under a service manager. Its output goes to a
+            // file: a pipe would stay open in the orchestrator it starts, which outlives it by design.
+            var log = Path.Combine(state.FullName, "apphost.log");
+            string[] command =
+            [
                 "dotnet", Path.Combine(AppContext.BaseDirectory, "Platform.AppHost.dll"),
                 $"--Platform:StateDirectory={state.FullName}", "--DcpPublisher:RandomizePorts=true",
                 "--ASPNETCORE_URLS=http://127.0.0.1:0", "--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:0",
                 "--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:0", "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
-            }) start.ArgumentList.Add(argument);
-            using var appHost = Process.Start(start)!;
-            appHost.BeginOutputReadLine();
-            appHost.BeginErrorReadLine();
+            ];
+            using var appHost = Process.Start("/bin/sh", ["-c", $"exec setsid \"$@\" >'{log}' 2>&1", "sh", .. command]);
 
             // Running: every kind of process it starts is there (Finance starts last, after the registry is healthy).
             var started = await Platform.Testing.Eventually.Until(() => Task.FromResult(LinuxProcesses.StartedByAppHost(appHost.Id)),
@@ -46,12 +45,12 @@ public sealed class ShutdownTests(ITestOutputHelper output)
             }
 
             var stopwatch = Stopwatch.StartNew();
-            await appHost.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            await appHost.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(90), cancellationToken);
             await Platform.Testing.Eventually.Until(() => Task.FromResult(started.Where(LinuxProcesses.IsAlive).ToList()),
                 alive => alive.Count == 0, "every process the AppHost started has stopped", TimeSpan.FromSeconds(60));
             output.WriteLine($"Everything stopped {stopwatch.Elapsed.TotalSeconds:0.0} s after the AppHost exited with {appHost.ExitCode}.");
 
-            appHost.ExitCode.ShouldBe(0);
+            appHost.ExitCode.ShouldBe(0, File.ReadAllText(log));
             ClusterState(Path.Combine(state.FullName, "postgres", "data")).ShouldBe("shut down");
         }
         finally
