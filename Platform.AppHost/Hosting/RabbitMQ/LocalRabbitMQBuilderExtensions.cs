@@ -57,6 +57,9 @@ public static class LocalRabbitMQBuilderExtensions
                 // Everything RabbitMQ would read from /etc/rabbitmq or /var/lib/rabbitmq points into the state folder,
                 // so a system broker's configuration never mixes with ours.
                 var environment = context.EnvironmentVariables;
+                // The start script otherwise runs the VM in the background and waits for it, then exits 0 however
+                // the VM ended, so a crashed broker would look like a clean stop. As under systemd, it execs the VM.
+                environment["RUNNING_UNDER_SYSTEMD"] = "true";
                 environment["HOME"] = home; // the Erlang cookie lives here; rabbitmqctl needs the same HOME
                 environment["RABBITMQ_NODENAME"] = server.NodeName;
                 environment["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1";
