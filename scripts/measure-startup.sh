@@ -15,7 +15,8 @@ measure() {
     start=$(date +%s.%N)
     setsid dotnet run --no-build --project Platform.AppHost >"$log" 2>&1 &
     local pid=$!
-    until curl -sf -o /dev/null http://127.0.0.1:5101/health && curl -sf -o /dev/null http://127.0.0.1:5111/health; do
+    # A time limit on each probe: the orchestrator's proxy accepts connections before the service behind it listens.
+    until curl -sf -m 2 -o /dev/null http://127.0.0.1:5101/health && curl -sf -m 2 -o /dev/null http://127.0.0.1:5111/health; do
         kill -0 "$pid" 2>/dev/null || { echo "AppHost exited:" >&2; tail -20 "$log" >&2; exit 1; }
         sleep 0.1
     done
