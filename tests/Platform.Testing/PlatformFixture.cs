@@ -113,6 +113,9 @@ public class PlatformFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The folder holding every server's throw-away data (<c>Platform:StateDirectory</c>).</summary>
+    public string StateDirectory => _state?.FullName ?? throw new InvalidOperationException($"{GetType().Name} has not been initialised.");
+
     /// <summary>A resource's endpoint, e.g. ("practices", "grpc").</summary>
     public Uri Endpoint(string resource, string endpoint) => App.GetEndpoint(resource, endpoint);
 

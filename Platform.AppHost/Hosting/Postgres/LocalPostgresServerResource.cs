@@ -19,9 +19,11 @@ public sealed class LocalPostgresServerResource(string name, string command, str
     /// <summary>Resource name to database name, for every database created once the server is ready.</summary>
     public IReadOnlyDictionary<string, string> Databases => _databases;
 
+    // The server listens on loopback without TLS or GSS: a client left to "prefer" them tries each in turn when it
+    // opens a connection, which against a server that does not answer triples the wait before it gives up.
     public ReferenceExpression ConnectionStringExpression =>
         ReferenceExpression.Create(
-            $"Host=127.0.0.1;Port={PrimaryEndpoint.Property(EndpointProperty.Port)};Username={SuperUser};Password={PasswordParameter}");
+            $"Host=127.0.0.1;Port={PrimaryEndpoint.Property(EndpointProperty.Port)};Username={SuperUser};Password={PasswordParameter};SSL Mode=Disable;GSS Encryption Mode=Disable");
 
     internal void AddDatabase(string resourceName, string databaseName) => _databases.TryAdd(resourceName, databaseName);
 }

@@ -20,9 +20,18 @@ public static class DataSourceExtensions
             ?? throw new InvalidOperationException(
                 $"ConnectionStrings:{connectionName} is not set. Run the platform through Platform.AppHost, or set ConnectionStrings__{connectionName}.");
 
+        // A stalled database must not hold a call for as long as it stalls: each connection attempt and each command
+        // gets a bounded wait, after which the call fails as UNAVAILABLE (Npgsql's timeouts are transient errors) and
+        // the caller can retry. A caller's own deadline or cancellation ends the command sooner.
+        var timeouts = builder.Configuration.GetSection("Database");
+        var connectTimeout = timeouts.GetValue("ConnectTimeout", TimeSpan.FromSeconds(5));
+        var commandTimeout = timeouts.GetValue("CommandTimeout", TimeSpan.FromSeconds(5));
+
         builder.Services.AddSingleton(_ =>
         {
             var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = connectionName };
+            dataSource.ConnectionStringBuilder.Timeout = WholeSeconds(connectTimeout);
+            dataSource.ConnectionStringBuilder.CommandTimeout = WholeSeconds(commandTimeout);
             // Trace a command only inside a trace that is already under way (a request, a relay, a consumer). Background
             // polls — the outbox dispatcher, readiness probes — would otherwise start a root trace each, every second,
             // burying the requests an SRE is looking for. Physical connection opens cannot be filtered that way and are
@@ -41,6 +50,9 @@ public static class DataSourceExtensions
                 HealthStatus.Unhealthy, tags: null, TimeSpan.FromSeconds(5)));
         return builder;
     }
+
+    // Npgsql counts its timeouts in whole seconds; 0 would mean "wait for ever".
+    private static int WholeSeconds(TimeSpan timeout) => Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
 
     /// <summary>"SELECT", "UPDATE", ...: the statement's verb, so a trace's database spans say what they did.</summary>
     private static string SpanName(string sql)
