@@ -23,6 +23,8 @@ public sealed class ErrorTests(FinanceServiceFixture finance)
     [InlineData("pcns/slam/allocations")]
     [InlineData("slam/allocations/2019-20")]
     [InlineData("pcns//allocations/2019-20")]
+    [InlineData("pcns/*/allocations/2019-20")]         // AIP-122: malformed, not a PCN that is not there
+    [InlineData("pcns/slam\0/allocations/2019-20")]   // a NUL byte never reaches the database
     [InlineData("")]
     public async Task A_bad_allocation_name_is_an_invalid_name(string name)
     {

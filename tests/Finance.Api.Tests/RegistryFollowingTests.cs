@@ -283,9 +283,9 @@ public sealed class RegistryFollowingTests(FinanceServiceFixture finance)
         var allocationBefore = await _finance.GetPcnAllocationAsync(new GetPcnAllocationRequest { Name = "pcns/rutland/allocations/2021-22" });
         var entitlementBefore = await _finance.GetArrsEntitlementAsync(new GetArrsEntitlementRequest { Name = "pcns/rutland/arrsEntitlements/2021-22" });
 
-        await finance.StopAsync("practices", TestContext.Current.CancellationToken);
         try
         {
+            await finance.StopAsync("practices", TestContext.Current.CancellationToken);
             // The registry does not answer. (Aspire's proxy keeps its port open while it is stopped, so a caller
             // meets its own deadline rather than a refused connection.)
             var down = await Should.ThrowAsync<RpcException>(async () => await _registry.GetPcnAsync(

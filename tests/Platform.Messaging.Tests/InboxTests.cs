@@ -42,9 +42,9 @@ public sealed class InboxTests(MessagingFixture servers)
         var messageId = NewId.NextGuid();
         var message = new DatabaseOutageEvent(Guid.NewGuid());
 
-        await servers.StopAsync("postgres", TestContext.Current.CancellationToken);
         try
         {
+            await servers.StopAsync("postgres", TestContext.Current.CancellationToken);
             // Published straight to the bus: with the database down there is no outbox to write to.
             await service.Bus.Publish(message, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
 

@@ -14,10 +14,10 @@ public sealed class OutboxTests(MessagingFixture servers)
         await using var service = await MessagingTestHost.StartAsync(servers, bus => bus.AddConsumer<BrokerOutageConsumer>());
         var key = Guid.NewGuid();
 
-        await servers.StopAsync("messaging", TestContext.Current.CancellationToken);
         Guid messageId;
         try
         {
+            await servers.StopAsync("messaging", TestContext.Current.CancellationToken);
             messageId = await service.WriteAsync(new BrokerOutageEvent(key, "written during an outage"));
 
             // The dispatcher must have tried, failed and recorded why, without giving the row up.

@@ -25,9 +25,9 @@ public sealed class ReadinessTests(SystemFixture platform)
         var channel = platform.ChannelTo("practices");
         var health = new Health.HealthClient(channel);
 
-        await platform.StopAsync(dependency, cancellationToken);
         try
         {
+            await platform.StopAsync(dependency, cancellationToken);
             await Eventually.Until(async () => (await http.GetAsync("/health", cancellationToken)).IsSuccessStatusCode, ready => !ready, $"/health failing without {dependency}", Patience);
             (await health.CheckAsync(new HealthCheckRequest(), cancellationToken: cancellationToken)).Status
                 .ShouldBe(HealthCheckResponse.Types.ServingStatus.NotServing);

@@ -35,6 +35,6 @@ public static class ProtobufWrites
         if (string.IsNullOrEmpty(requestId)) return null;
         return Guid.TryParse(requestId, out var id)
             ? id
-            : throw new InvalidArgumentException("request_id", $"\"{requestId}\" is not a UUID (AIP-155).");
+            : throw new InvalidArgumentException("request_id", $"{Quoted.Input(requestId)} is not a UUID (AIP-155).");
     }
 }

@@ -124,7 +124,7 @@ public sealed class RequestParsing(IReadOnlyCollection<FinancialYear> knownYears
     private FinancialYear Year(string text, string field, Validation validation)
     {
         if (!FinancialYear.TryParse(text, out var year))
-            validation.Add(field, string.IsNullOrEmpty(text) ? "a financial year is required, like \"2019-20\"." : $"\"{text}\" is not a financial year like \"2019-20\".");
+            validation.Add(field, string.IsNullOrEmpty(text) ? "a financial year is required, like \"2019-20\"." : $"{Quoted.Input(text)} is not a financial year like \"2019-20\".");
         else if (!knownYears.Contains(year))
             validation.Add(field, $"{year} is not a year Finance has figures for; known years: {string.Join(", ", knownYears.Order())}.");
         return year;
@@ -142,7 +142,7 @@ public sealed class RequestParsing(IReadOnlyCollection<FinancialYear> knownYears
         }
         if (decimal.TryParse(value.Value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
             return number;
-        validation.Add(field, $"\"{value.Value}\" is not a decimal number.");
+        validation.Add(field, $"{Quoted.Input(value.Value)} is not a decimal number.");
         return null;
     }
 

@@ -146,7 +146,7 @@ public static class RequestParsing
     private static string? OdsCode(string odsCode, Validation validation)
     {
         if (odsCode.Length == 0) return null;
-        validation.Require(OdsCodes.IsValidPracticeCode(odsCode), "ods_code", $"\"{odsCode}\" is not a GP practice ODS code (a capital letter and five digits, e.g. C82037).");
+        validation.Require(OdsCodes.IsValidPracticeCode(odsCode), "ods_code", $"{Quoted.Input(odsCode)} is not a GP practice ODS code (a capital letter and five digits, e.g. C82037).");
         return odsCode;
     }
 
