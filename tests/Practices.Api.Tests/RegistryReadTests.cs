@@ -41,7 +41,7 @@ public sealed class RegistryReadTests(RegistryServiceFixture registry)
     [Fact]
     public async Task A_city_pcn_shows_its_computed_list_size_beside_the_stated_total()
     {
-        // Belgrave & Spinney: five practices summing to 45,774, the Appendix 3 figure (000:1886).
+        // Belgrave & Spinney: five practices summing to 45,774, the Appendix 3 figure (000:1888).
         var pcn = await _client.GetPcnAsync(new GetPcnRequest { Name = "pcns/belgrave-spinney", AsAtDate = AfterLaunch });
 
         pcn.ClinicalDirector.ShouldBe("Dr Prakash Pancholi");
@@ -57,7 +57,7 @@ public sealed class RegistryReadTests(RegistryServiceFixture registry)
     [Fact]
     public async Task A_pcn_missing_a_member_size_uses_its_stated_total_and_claims_no_difference()
     {
-        // Leicester City South: Walnut St MC has no printed size; stated 35,417 (000:1895).
+        // Leicester City South: Walnut St MC has no printed size; stated 35,417 (000:1896).
         var pcn = await _client.GetPcnAsync(new GetPcnRequest { Name = "pcns/leicester-city-south", AsAtDate = AfterLaunch });
 
         pcn.ComputedListSize.PracticesWithoutSize.ShouldBe(1);
