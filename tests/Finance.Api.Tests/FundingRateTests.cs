@@ -190,6 +190,8 @@ public sealed class FundingRateTests(FinanceServiceFixture finance)
         (await Refused(new FundingRate { Name = name, RatePerHead = Gbp(1.5m), PartYearFactor = Dec("-0.5") })).ShouldBe(["funding_rate.part_year_factor"]);
         (await Refused(new FundingRate { Name = name, RatePerHead = Gbp(1.5m), PartYearFactor = Dec("three quarters") })).ShouldBe(["funding_rate.part_year_factor"]);
         (await Refused(new FundingRate { Name = name, RatePerHead = new Google.Type.Money { CurrencyCode = "EUR", Units = 1 } })).ShouldBe(["funding_rate.rate_per_head"]);
+        // An empty currency code is not taken as pounds.
+        (await Refused(new FundingRate { Name = name, RatePerHead = new Google.Type.Money { Units = 1 } })).ShouldBe(["funding_rate.rate_per_head"]);
         (await Refused(new FundingRate { Name = name })).ShouldBe(["funding_rate.rate_per_head"]);
         // Every violation at once.
         (await Refused(new FundingRate { Name = "fundingStreams/core-pcn-funding/rates/2020-22", RatePerHead = Gbp(-1m), PartYearFactor = Dec("2") }))

@@ -174,6 +174,17 @@ public sealed class RegistryWriteTests(RegistryServiceFixture registry)
             .ShouldBe(["list_size.as_at_date", "list_size.registered_patients", "list_size.weighted_patients"]);
         (await RpcAssert.FailsWithFieldViolations(async () => await _client.CreateListSizeAsync(new CreateListSizeRequest { Parent = "practices/LLR031" })))
             .ShouldBe(["list_size"]);
+
+        // No practice has millions of patients; such a size (once accepted, then overflowing every sum) is a mistake.
+        foreach (var patients in new[] { 1_000_001L, 3_000_000_000L, long.MaxValue })
+        {
+            (await RpcAssert.FailsWithFieldViolations(async () => await _client.CreateListSizeAsync(new CreateListSizeRequest
+                {
+                    Parent = "practices/LLR031",
+                    ListSize = new ListSize { AsAtDate = Date(2024, 7, 1), RegisteredPatients = patients, WeightedPatients = patients },
+                })))
+                .ShouldBe(["list_size.registered_patients", "list_size.weighted_patients"]);
+        }
         await RpcAssert.FailsWith(StatusCode.NotFound, async () => await _client.CreateListSizeAsync(new CreateListSizeRequest
             { Parent = "practices/LLR999", ListSize = new ListSize { AsAtDate = Date(2024, 1, 1), RegisteredPatients = 1 } }));
     }

@@ -23,9 +23,12 @@ public static class ProtoMoney
             validation.Add(field, "is required, in GBP.");
             return null;
         }
-        if (money.CurrencyCode is not ("" or Currency))
+        // google.type.Money has no default currency: an empty code is a mistake to name, not pounds to assume.
+        if (money.CurrencyCode != Currency)
         {
-            validation.Add(field, $"must be in {Currency}, not {money.CurrencyCode}.");
+            validation.Add(field, money.CurrencyCode == ""
+                ? $"needs its currency_code, {Currency}."
+                : $"must be in {Currency}, not {Quoted.Input(money.CurrencyCode)}.");
             return null;
         }
         if ((money.Units > 0 && money.Nanos < 0) || (money.Units < 0 && money.Nanos > 0) || Math.Abs(money.Nanos) >= 1_000_000_000)

@@ -14,6 +14,12 @@ namespace Practices.Api.Grpc;
 /// </summary>
 public static class RequestParsing
 {
+    /// <summary>
+    /// The largest list a practice can have: no practice in England comes near a million patients (all of LLR is
+    /// about 1.15 million), and with it a sum over every practice cannot overflow.
+    /// </summary>
+    public const long MaxListSize = 1_000_000;
+
     public const string Pcns = "pcns";
     public const string Practices = "practices";
 
@@ -100,8 +106,8 @@ public static class RequestParsing
         }
 
         var asAt = ProtoDates.Required(size.AsAtDate, "list_size.as_at_date", validation);
-        validation.Require(size.RegisteredPatients >= 0, "list_size.registered_patients", "must not be negative.");
-        validation.Require(!size.HasWeightedPatients || size.WeightedPatients >= 0, "list_size.weighted_patients", "must not be negative.");
+        validation.Require(size.RegisteredPatients is >= 0 and <= MaxListSize, "list_size.registered_patients", $"must be 0 to {MaxListSize:N0}.");
+        validation.Require(!size.HasWeightedPatients || size.WeightedPatients is >= 0 and <= MaxListSize, "list_size.weighted_patients", $"must be 0 to {MaxListSize:N0}.");
         validation.ThrowIfInvalid();
         return new RecordListSize(practiceId, asAt, size.RegisteredPatients, size.HasWeightedPatients ? size.WeightedPatients : null);
     }
