@@ -38,9 +38,13 @@ public static class LocalServers
     /// or none (the orchestrator picks a free one) when Aspire randomises ports, as its test host does.
     /// </summary>
     public static int? Port(IDistributedApplicationBuilder builder, string resourceName, string endpointName, int defaultPort) =>
-        builder.Configuration.GetValue("DcpPublisher:RandomizePorts", false)
+        PortsRandomized(builder)
             ? null
             : builder.Configuration.GetValue($"{PortChecks.SettingPrefix}{resourceName}-{endpointName}", defaultPort);
+
+    /// <summary>Aspire's own switch (on in its test host): proxied ports are moved by the orchestrator.</summary>
+    public static bool PortsRandomized(IDistributedApplicationBuilder builder) =>
+        builder.Configuration.GetValue("DcpPublisher:RandomizePorts", false);
 
     public static bool IsRoot => Environment.UserName == "root";
 

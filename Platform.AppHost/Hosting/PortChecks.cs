@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Aspire.Hosting.ApplicationModel;
-using Microsoft.Extensions.Configuration;
 
 namespace Aspire.Hosting;
 
@@ -18,7 +17,7 @@ public static class PortChecks
         if (builder.ExecutionContext.IsRunMode)
         {
             // Aspire's test host moves proxied ports itself; a server's own port is chosen by LocalServers.Port.
-            var randomized = builder.Configuration.GetValue("DcpPublisher:RandomizePorts", false);
+            var randomized = LocalServers.PortsRandomized(builder);
             builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
             {
                 foreach (var resource in @event.Model.Resources)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Llr.Practices.V1;
@@ -77,10 +76,7 @@ public sealed class CrashRecoveryTests(RegistryPlatformFixture platform) : IClas
         var target = LinuxProcesses.Read(launched)?.Name == processName
             ? launched
             : LinuxProcesses.DescendantsOf(launched).Single(p => p.Name == processName).Pid;
-        using (var kill = Process.Start("kill", ["-KILL", target.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync(cancellationToken);
-        }
+        LinuxProcesses.Signal("KILL", target);
 
         var stopped = await platform.App.ResourceNotifications.WaitForResourceAsync(resource,
             update => update.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state), cancellationToken);

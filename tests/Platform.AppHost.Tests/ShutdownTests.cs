@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Platform.Testing;
 using Shouldly;
 
 namespace Platform.AppHost.Tests;
@@ -34,22 +35,17 @@ public sealed class ShutdownTests(ITestOutputHelper output)
             appHost = Process.Start("/bin/sh", ["-c", $"exec setsid \"$@\" >'{log}' 2>&1", "sh", .. command]);
 
             // Running: every kind of process it starts is there (Finance starts last, after the registry is healthy).
-            var started = await Platform.Testing.Eventually.Until(() => Task.FromResult(LinuxProcesses.StartedByAppHost(appHost.Id)),
+            var started = await Eventually.Until(() => Task.FromResult(LinuxProcesses.StartedByAppHost(appHost.Id)),
                 processes => Expected.All(name => processes.Any(p => p.Name.StartsWith(name, StringComparison.Ordinal))),
                 "every resource's process", TimeSpan.FromMinutes(2));
             output.WriteLine($"Started: {string.Join(", ", started.Select(p => $"{p.Name}:{p.Pid}"))}");
             await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken); // let Finance finish starting, as a developer would
 
-            // "--" before the group: procps' kill reads "-TERM -<pid>" as two options, signals nothing and exits 0.
-            using (var kill = Process.Start("kill", ["-s", "TERM", "--", $"-{appHost.Id}"]))
-            {
-                await kill.WaitForExitAsync(cancellationToken);
-                kill.ExitCode.ShouldBe(0);
-            }
+            LinuxProcesses.Signal("TERM", appHost.Id, group: true).ShouldBe(0);
 
             var stopwatch = Stopwatch.StartNew();
             await appHost.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(90), cancellationToken);
-            await Platform.Testing.Eventually.Until(() => Task.FromResult(started.Where(LinuxProcesses.IsAlive).ToList()),
+            await Eventually.Until(() => Task.FromResult(started.Where(LinuxProcesses.IsAlive).ToList()),
                 alive => alive.Count == 0, "every process the AppHost started has stopped", TimeSpan.FromSeconds(60));
             output.WriteLine($"Everything stopped {stopwatch.Elapsed.TotalSeconds:0.0} s after the AppHost exited with {appHost.ExitCode}.");
 
@@ -59,7 +55,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         finally
         {
             // A failed run must not leave a platform behind: the orchestrator stops what it started once its AppHost dies.
-            if (appHost is { HasExited: false }) Process.Start("kill", ["-s", "KILL", "--", $"-{appHost.Id}"])?.WaitForExit();
+            if (appHost is { HasExited: false }) LinuxProcesses.Signal("KILL", appHost.Id, group: true);
             appHost?.Dispose();
             state.Delete(recursive: true);
         }

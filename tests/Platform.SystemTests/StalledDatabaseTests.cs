@@ -26,8 +26,8 @@ public sealed class StalledDatabaseTests(SystemFixture platform, ITestOutputHelp
             System.Globalization.CultureInfo.InvariantCulture);
 
         // The whole server: the postmaster and every backend (each connection has its own process).
-        var server = new[] { postmaster }.Concat(ChildrenOf(postmaster)).ToList();
-        server.ForEach(pid => Signal("STOP", pid));
+        var server = new[] { postmaster }.Concat(LinuxProcesses.DescendantsOf(postmaster).Select(p => p.Pid)).ToList();
+        server.ForEach(pid => LinuxProcesses.Signal("STOP", pid).ShouldBe(0));
         try
         {
             await ShouldAnswerUnavailableAsync(async () => await registry.GetPcnAsync(new GetPcnRequest { Name = "pcns/salutem" }));
@@ -35,7 +35,7 @@ public sealed class StalledDatabaseTests(SystemFixture platform, ITestOutputHelp
         }
         finally
         {
-            server.ForEach(pid => Signal("CONT", pid));
+            server.ForEach(pid => LinuxProcesses.Signal("CONT", pid).ShouldBe(0));
         }
 
         await Eventually.Until(async () =>
@@ -54,21 +54,5 @@ public sealed class StalledDatabaseTests(SystemFixture platform, ITestOutputHelp
         stopwatch.Elapsed.ShouldBeLessThan(BoundedWait);
         error.StatusCode.ShouldBe(StatusCode.Unavailable);
         error.GetRpcStatus()!.GetDetail<RetryInfo>().ShouldNotBeNull();
-    }
-
-    private static IEnumerable<int> ChildrenOf(int pid)
-    {
-        var start = new ProcessStartInfo("pgrep", ["-P", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true };
-        using var pgrep = Process.Start(start)!;
-        var output = pgrep.StandardOutput.ReadToEnd();
-        pgrep.WaitForExit();
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => int.Parse(line, System.Globalization.CultureInfo.InvariantCulture)).ToList();
-    }
-
-    private static void Signal(string signal, int pid)
-    {
-        using var kill = Process.Start("kill", ["-s", signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-        kill.WaitForExit();
-        kill.ExitCode.ShouldBe(0);
     }
 }

@@ -26,8 +26,9 @@ public static class LocalPostgresBuilderExtensions
         var account = settings["Account"] ?? "postgres";
         var home = LocalServers.StateDirectory(builder, name, account);
         var data = Path.Combine(home, "data");
+        var passwordFile = Path.Combine(home, "password");
         var durable = settings.GetValue("Durable", true);
-        var password = builder.AddParameter($"{name}-password", PasswordOf(home, data), secret: true);
+        var password = builder.AddParameter($"{name}-password", PasswordOf(passwordFile, data), secret: true);
 
         var (command, prefix) = LocalServers.AsAccount(Path.Combine(binaries, "postgres"), account);
         var server = new LocalPostgresServerResource(name, command, home, password.Resource);
@@ -38,7 +39,7 @@ public static class LocalPostgresBuilderExtensions
         {
             LocalServers.RequireFile(Path.Combine(binaries, "postgres"), "PostgreSQL 15", InstallHint);
             LocalServers.RequireFile(Path.Combine(binaries, "initdb"), "PostgreSQL 15 (initdb)", InstallHint);
-            InitialiseCluster(binaries, home, data, account, durable);
+            InitialiseCluster(binaries, passwordFile, data, account, durable);
             @event.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => FastShutdown(data));
             return Task.CompletedTask;
         });
@@ -87,7 +88,7 @@ public static class LocalPostgresBuilderExtensions
         var healthCheck = $"{name}_check";
         builder.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheck,
             _ => new ConnectsCheck(async cancellationToken => await database.ConnectionStringExpression.GetValueAsync(cancellationToken)
-                + ";Pooling=false;Timeout=3"), null, null));
+                + AppHostConnection), null, null));
         // The orchestrator runs the server, not the database: the database's state follows the server's (Aspire does
         // this itself only for children of containers), and its health check says when it exists.
         builder.ApplicationBuilder.Eventing.Subscribe<InitializeResourceEvent>(database, (@event, cancellationToken) =>
@@ -137,19 +138,22 @@ public static class LocalPostgresBuilderExtensions
         }
     }
 
-    // Unpooled, so no idle connection of the AppHost's keeps a stopping server waiting.
+    // The AppHost's own connections are unpooled, so none of them keeps a stopping server waiting, and give up soon.
+    private const string AppHostConnection = ";Pooling=false;Timeout=3";
+
     private static async Task<string> AdminConnectionStringAsync(LocalPostgresServerResource server, CancellationToken cancellationToken) =>
-        await server.ConnectionStringExpression.GetValueAsync(cancellationToken) + ";Database=postgres;Pooling=false;Timeout=3";
+        await server.ConnectionStringExpression.GetValueAsync(cancellationToken) + ";Database=postgres" + AppHostConnection;
+
+    private static bool IsCluster(string data) => File.Exists(Path.Combine(data, "PG_VERSION"));
 
     /// <summary>The superuser password kept beside the data; a new one when there is no cluster yet.</summary>
-    private static string PasswordOf(string home, string data)
+    private static string PasswordOf(string file, string data)
     {
-        var file = Path.Combine(home, "password");
-        if (File.Exists(Path.Combine(data, "PG_VERSION")))
+        if (IsCluster(data))
         {
             return File.Exists(file)
                 ? File.ReadAllText(file).Trim()
-                : throw new DistributedApplicationException($"{file} is missing, so the superuser password of {data} is unknown: delete {home} to start from empty.");
+                : throw new DistributedApplicationException($"{file} is missing, so the superuser password of {data} is unknown: delete {Path.GetDirectoryName(file)} to start from empty.");
         }
 
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -158,12 +162,11 @@ public static class LocalPostgresBuilderExtensions
         return password;
     }
 
-    private static void InitialiseCluster(string binaries, string home, string data, string account, bool durable)
+    private static void InitialiseCluster(string binaries, string passwordFile, string data, string account, bool durable)
     {
-        if (File.Exists(Path.Combine(data, "PG_VERSION"))) return;
+        if (IsCluster(data)) return;
         if (Directory.Exists(data)) Directory.Delete(data, recursive: true); // an interrupted initdb, not a cluster
 
-        var passwordFile = Path.Combine(home, "password");
         if (LocalServers.IsRoot) LocalServers.Run("chown", $"{account}:", passwordFile);
         var (command, prefix) = LocalServers.AsAccount(Path.Combine(binaries, "initdb"), account);
         LocalServers.Run(command,

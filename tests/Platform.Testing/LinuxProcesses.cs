@@ -1,7 +1,12 @@
-namespace Platform.AppHost.Tests;
+using System.Diagnostics;
 
-/// <summary>The process tree under a process, read from /proc, so a test can check that nothing it started outlives it.</summary>
-internal static class LinuxProcesses
+namespace Platform.Testing;
+
+/// <summary>
+/// The process tree under a process, read from /proc, so a test can check that nothing it started outlives it, and
+/// signals sent to processes as a crash, a pause or a service manager would send them.
+/// </summary>
+public static class LinuxProcesses
 {
     public sealed record Identity(int Pid, string Name, string StartTime);
 
@@ -52,6 +57,19 @@ internal static class LinuxProcesses
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Sends a signal (TERM, KILL, STOP, CONT, ...) to a process, or to its whole process group; returns kill's exit
+    /// code. "--" goes before the target: procps' kill reads "-TERM -&lt;pid&gt;" as two options, signals nothing
+    /// and exits 0.
+    /// </summary>
+    public static int Signal(string signal, int pid, bool group = false)
+    {
+        var target = (group ? -pid : pid).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var kill = Process.Start("kill", ["-s", signal, "--", target]);
+        kill.WaitForExit();
+        return kill.ExitCode;
     }
 
     /// <summary>Still running, and still the same process (pids are reused): its start time has not changed.</summary>
