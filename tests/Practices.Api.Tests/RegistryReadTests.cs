@@ -62,7 +62,8 @@ public sealed class RegistryReadTests(RegistryServiceFixture registry)
 
         pcn.ComputedListSize.PracticesWithoutSize.ShouldBe(1);
         pcn.HasDifferenceFromStated.ShouldBeFalse();
-        pcn.Population.ShouldBe(new Population { Patients = 35_417, Basis = PopulationBasis.Stated });
+        // The five known sizes sum to 30,904 (000:519-523); the stated total stands for Walnut St's 4,513 beside them.
+        pcn.Population.ShouldBe(new Population { Patients = 35_417, Basis = PopulationBasis.Stated, StatedRemainder = 4_513 });
     }
 
     [Fact]
@@ -77,12 +78,30 @@ public sealed class RegistryReadTests(RegistryServiceFixture registry)
     }
 
     [Fact]
-    public async Task Before_the_networks_started_no_practice_belongs_to_one()
+    public async Task Before_the_networks_started_no_pcn_existed_and_no_practice_belonged_to_one()
     {
-        var pcn = await _client.GetPcnAsync(new GetPcnRequest { Name = "pcns/salutem", AsAtDate = Date(2019, 6, 30) });
+        // PCNs began with the contract on 1 July 2019 (000:1164).
+        var error = await RpcAssert.FailsWith(StatusCode.NotFound,
+            async () => await _client.GetPcnAsync(new GetPcnRequest { Name = "pcns/salutem", AsAtDate = Date(2019, 6, 1) }));
+        error.Status.Detail.ShouldBe("pcns/salutem did not exist on 2019-06-01: it began on 2019-07-01.");
+        (await _client.ListPcnsAsync(new ListPcnsRequest { AsAtDate = Date(2019, 6, 30) })).Pcns.ShouldBeEmpty();
 
-        pcn.Members.ShouldBeEmpty();
-        pcn.Population.Basis.ShouldBe(PopulationBasis.Stated);
+        var pcn = await _client.GetPcnAsync(new GetPcnRequest { Name = "pcns/salutem", AsAtDate = Date(2019, 7, 1) });
+        pcn.StartDate.ShouldBe(Date(2019, 7, 1));
+        var practice = await _client.GetPracticeAsync(new GetPracticeRequest { Name = pcn.Members[0].Practice, AsAtDate = Date(2019, 6, 30) });
+        practice.Pcn.ShouldBeEmpty();
+        practice.Ccg.ShouldBe(Ccg.LeicesterCity, "the practice's commissioner is its own, known from the Appendix 3 date (2019-06-20)");
+    }
+
+    [Fact]
+    public async Task Every_list_size_says_how_old_it_is()
+    {
+        // As at 2030 the registry still has only the 2019 sizes (Appendix 3 date, 20 June 2019): the answer says so.
+        var pcn = await _client.GetPcnAsync(new GetPcnRequest { Name = "pcns/leicester-health-focus", AsAtDate = Date(2030, 1, 1) });
+
+        pcn.Members.ShouldAllBe(member => member.ListSizeDate.Equals(Date(2019, 6, 20)));
+        pcn.ComputedListSize.OldestListSizeDate.ShouldBe(Date(2019, 6, 20));
+        pcn.ComputedListSize.NewestListSizeDate.ShouldBe(Date(2019, 6, 20));
     }
 
     [Fact]

@@ -13,7 +13,11 @@ public class MergeRulesTests
     private static MergePlan Plan(Practice successor, Practice[] predecessors, Dictionary<string, ListSizeSnapshot?> sizes, params Membership[] memberships) =>
         MergeRules.Plan(successor, predecessors,
             predecessors.Prepend(successor).ToDictionary(p => p.Id, p => (IReadOnlyList<Membership>)memberships.Where(m => m.PracticeId == p.Id).ToList()),
-            sizes, MergeDate);
+            predecessors.Prepend(successor).ToDictionary(p => p.Id, p => CommissionedBy(p.Id, p.Id == "COUNTY" ? Ccg.WestLeicestershire : Ccg.LeicesterCity)),
+            new Dictionary<string, Pcn> { ["a"] = Pcn("a"), ["b"] = Pcn("b") },
+            predecessors.Prepend(successor).ToDictionary(p => p.Id,
+                p => (IReadOnlyList<ListSizeSnapshot>)(sizes.GetValueOrDefault(p.Id) is { } size ? [size] : [])),
+            MergeDate);
 
     [Fact]
     public void Predecessors_close_on_the_merge_date_their_membership_ends_the_day_before_and_the_successor_takes_their_patients()
@@ -30,11 +34,36 @@ public class MergeRulesTests
     }
 
     [Fact]
-    public void When_any_merging_practice_size_is_unknown_no_merged_size_is_invented()
+    public void When_no_merging_practice_size_is_known_no_merged_size_is_invented()
     {
-        var plan = Plan(Practice("S"), [Practice("P1")], new() { ["S"] = Size("S", 5_000), ["P1"] = null }, Member("S", "a"), Member("P1", "a"));
+        var plan = Plan(Practice("S"), [Practice("P1")], new() { ["S"] = null, ["P1"] = null }, Member("S", "a"), Member("P1", "b"));
 
         plan.SuccessorListSize.ShouldBeNull();
+    }
+
+    [Fact]
+    public void When_only_some_merging_practice_sizes_are_known_the_merge_is_refused_since_their_patients_would_vanish()
+    {
+        Should.Throw<RuleViolationException>(() =>
+                Plan(Practice("S"), [Practice("P1")], new() { ["S"] = Size("S", 5_000), ["P1"] = null }, Member("S", "a"), Member("P1", "a")))
+            .Rule.ShouldBe("MERGED_LIST_SIZE_UNKNOWN");
+    }
+
+    [Fact]
+    public void A_merge_before_a_list_size_already_recorded_is_refused()
+    {
+        Should.Throw<RuleViolationException>(() =>
+                Plan(Practice("S"), [Practice("P1")], new() { ["S"] = Size("S", 5_000, asAt: MergeDate), ["P1"] = Size("P1", 100) },
+                    Member("S", "a"), Member("P1", "a")))
+            .Rule.ShouldBe("HISTORY_IS_APPEND_ONLY");
+    }
+
+    [Fact]
+    public void A_predecessor_commissioned_by_another_ccg_cannot_merge_into_a_practice_of_another_ccgs_pcn()
+    {
+        Should.Throw<RuleViolationException>(() =>
+                Plan(Practice("S"), [Practice("COUNTY")], new() { ["S"] = null, ["COUNTY"] = null }, Member("S", "a"), Member("COUNTY", "b")))
+            .Rule.ShouldBe(CommissionerRules.Rule);
     }
 
     [Fact]

@@ -15,8 +15,8 @@ public sealed class InvalidArgumentException(IReadOnlyList<FieldViolation> viola
 public sealed record FieldViolation(string Field, string Description);
 
 /// <summary>A named resource does not exist. Maps to NOT_FOUND.</summary>
-public sealed class NotFoundException(string resourceType, string resourceName)
-    : Exception($"{resourceType} '{resourceName}' was not found.")
+public sealed class NotFoundException(string resourceType, string resourceName, string? message = null)
+    : Exception(message ?? $"{resourceType} '{resourceName}' was not found.")
 {
     public string ResourceType { get; } = resourceType;
     public string ResourceName { get; } = resourceName;

@@ -11,8 +11,9 @@ namespace Finance.Api.Application;
 
 /// <summary>
 /// Keeps Finance's copy of the registry's populations up to date. Each registry event carries every PCN it touched
-/// from the date it takes effect on (its timeline): Finance replaces what it holds for those PCNs from that date with
-/// it, recomputes them and publishes their new allocations, all in the inbox transaction, so a redelivered event
+/// from the date it takes effect on (its timeline), with the PCN's version: Finance replaces what it holds for those
+/// PCNs from that date with it, except where a newer version already stands (events may arrive in any order),
+/// recomputes them and publishes their new allocations, all in the inbox transaction, so a redelivered event
 /// changes nothing twice.
 /// </summary>
 public sealed class RegistryEventApplier(AllocationRecalculation recalculation)
@@ -28,8 +29,8 @@ public sealed class RegistryEventApplier(AllocationRecalculation recalculation)
         CancellationToken cancellationToken)
     {
         var byPcn = (timeline ?? affected).GroupBy(snapshot => snapshot.PcnId).ToList();
-        await FinanceStore.ReplaceTimelinesAsync(
-            transaction, byPcn.Select(pcn => pcn.Select(ToPopulation).OrderBy(population => population.AsAt).ToList()), cancellationToken);
+        await FinanceStore.ApplyTimelinesAsync(
+            transaction, byPcn.Select(pcn => pcn.Select(ToPopulation).OrderBy(population => population.AsAt).ToList()), "event", cancellationToken);
 
         await recalculation.PublishAsync(transaction, reason, messageId, byPcn.Select(pcn => pcn.Key).ToHashSet(), years: null, cancellationToken);
     }
@@ -40,7 +41,13 @@ public sealed class RegistryEventApplier(AllocationRecalculation recalculation)
         snapshot.AsAt,
         snapshot.Population,
         snapshot.PopulationBasis == ContractBasis.Computed ? snapshot.ComputedWeightedPatients : null,
-        snapshot.PopulationBasis == ContractBasis.Stated ? PopulationSource.Stated : PopulationSource.Computed);
+        snapshot.PopulationBasis switch
+        {
+            ContractBasis.Computed => PopulationSource.Computed,
+            ContractBasis.Stated => PopulationSource.Stated,
+            _ => throw new ArgumentOutOfRangeException(nameof(snapshot), snapshot.PopulationBasis, "A population basis Finance does not know."),
+        },
+        snapshot.Version);
 }
 
 public sealed class PracticeTransferredConsumer(NpgsqlDataSource dataSource, RegistryEventApplier applier) : InboxConsumer<PracticeTransferred>(dataSource)

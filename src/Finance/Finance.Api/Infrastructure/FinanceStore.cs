@@ -107,7 +107,7 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
         NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string>? pcnIds, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT pcn_id, ccg_id, as_at, registered, weighted, source FROM pcn_populations WHERE $1::text[] IS NULL OR pcn_id = ANY($1)",
+            "SELECT pcn_id, ccg_id, as_at, registered, weighted, source, version FROM pcn_populations WHERE $1::text[] IS NULL OR pcn_id = ANY($1)",
             connection, transaction);
         command.Parameters.Add(SqlParameters.TextArray(pcnIds));
         return new PopulationHistory(await ReadAllAsync(command, reader => new PcnPopulation(
@@ -116,41 +116,57 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
             reader.GetFieldValue<DateOnly>(2),
             reader.GetInt64(3),
             reader.IsDBNull(4) ? null : reader.GetInt64(4),
-            reader.GetString(5) == "stated" ? PopulationSource.Stated : PopulationSource.Computed), cancellationToken));
+            reader.GetString(5) == "stated" ? PopulationSource.Stated : PopulationSource.Computed,
+            reader.GetInt64(6)), cancellationToken));
     }
 
     /// <summary>
-    /// Replaces what Finance holds for each PCN from its timeline's first date on with that timeline (oldest first):
-    /// the registry's account of the PCN from that date, as it stands after the change. Rows for later dates were
-    /// taken before the change was known, so none of them is kept.
+    /// Applies each PCN's timeline (oldest first, one version): from its first date it replaces what Finance holds, up to
+    /// the first date a newer version already holds, and not at all when a newer version holds its first date or an
+    /// earlier one (<see cref="VersionedTimeline"/>). PCNs are locked in id order for the transaction, so two events for
+    /// one PCN applied at once take turns and neither reads what the other is about to change.
     /// </summary>
-    public static async Task ReplaceTimelinesAsync(NpgsqlTransaction transaction, IEnumerable<IReadOnlyList<PcnPopulation>> timelines, CancellationToken cancellationToken)
+    public static async Task ApplyTimelinesAsync(NpgsqlTransaction transaction, IEnumerable<IReadOnlyList<PcnPopulation>> timelines, string origin,
+        CancellationToken cancellationToken)
     {
-        var batch = new NpgsqlBatch(transaction.Connection, transaction);
-        foreach (var timeline in timelines)
-            ReplaceFrom(batch, timeline);
-        if (batch.BatchCommands.Count > 0)
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-    }
+        foreach (var timeline in timelines.OrderBy(timeline => timeline[0].PcnId, StringComparer.Ordinal))
+        {
+            var (pcnId, from, version) = (timeline[0].PcnId, timeline[0].AsAt, timeline[0].Version);
+            await using (var locking = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('pcn_populations/' || $1, 0))", transaction.Connection, transaction))
+            {
+                locking.Parameters.AddWithValue(pcnId);
+                await locking.ExecuteNonQueryAsync(cancellationToken);
+            }
 
-    private static void ReplaceFrom(NpgsqlBatch batch, IReadOnlyList<PcnPopulation> timeline)
-    {
-        var drop = new NpgsqlBatchCommand("DELETE FROM pcn_populations WHERE pcn_id = $1 AND as_at >= $2");
-        drop.Parameters.AddWithValue(timeline[0].PcnId);
-        drop.Parameters.AddWithValue(timeline[0].AsAt);
-        batch.BatchCommands.Add(drop);
-        foreach (var population in timeline)
-            batch.BatchCommands.Add(Insert(population, "event"));
-    }
+            var newer = new List<DateOnly>();
+            await using (var query = new NpgsqlCommand("SELECT as_at FROM pcn_populations WHERE pcn_id = $1 AND version > $2", transaction.Connection, transaction))
+            {
+                query.Parameters.AddWithValue(pcnId);
+                query.Parameters.AddWithValue(version);
+                await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken)) newer.Add(reader.GetFieldValue<DateOnly>(0));
+            }
+            if (VersionedTimeline.StandingWindow(from, newer) is not { } window) continue;
+            var (start, until) = window;
 
-    /// <summary>A snapshot read from the registry's API at start-up; an event already recorded for the same date wins.</summary>
-    public static void AddBootstrapSnapshot(NpgsqlBatch batch, PcnPopulation population) =>
-        batch.BatchCommands.Add(Insert(population, "bootstrap"));
+            var batch = new NpgsqlBatch(transaction.Connection, transaction);
+            var drop = new NpgsqlBatchCommand("DELETE FROM pcn_populations WHERE pcn_id = $1 AND as_at >= $2 AND ($3::date IS NULL OR as_at < $3)");
+            drop.Parameters.AddWithValue(pcnId);
+            drop.Parameters.AddWithValue(start);
+            drop.Parameters.Add(new NpgsqlParameter { Value = until is { } date ? date : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
+            batch.BatchCommands.Add(drop);
+            foreach (var population in timeline.Where(population => until is not { } stop || population.AsAt < stop))
+                batch.BatchCommands.Add(Insert(population, origin));
+            await using (batch) await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
 
     private static NpgsqlBatchCommand Insert(PcnPopulation population, string origin)
     {
-        var command = new NpgsqlBatchCommand(
-            "INSERT INTO pcn_populations (pcn_id, as_at, ccg_id, registered, weighted, source, origin) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (pcn_id, as_at) DO NOTHING");
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO pcn_populations (pcn_id, as_at, ccg_id, registered, weighted, source, origin, version)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """);
         command.Parameters.AddWithValue(population.PcnId);
         command.Parameters.AddWithValue(population.AsAt);
         command.Parameters.AddWithValue(population.CcgId);
@@ -158,7 +174,15 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue((object?)population.Weighted ?? DBNull.Value).NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint;
         command.Parameters.AddWithValue(population.Source == PopulationSource.Stated ? "stated" : "computed");
         command.Parameters.AddWithValue(origin);
+        command.Parameters.AddWithValue(population.Version);
         return command;
+    }
+
+    /// <summary>Records that the start-up copy of the registry was taken (in the transaction that stores it).</summary>
+    public static async Task MarkRegistryCopiedAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("INSERT INTO registry_copy (id) VALUES (1) ON CONFLICT DO NOTHING", transaction.Connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public static async Task<bool> HasPcnAsync(NpgsqlConnection connection, string pcnId, CancellationToken cancellationToken)
@@ -168,9 +192,10 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task<bool> HasPopulationsAsync(CancellationToken cancellationToken)
+    /// <summary>Whether the start-up copy of the registry was taken (rows from events alone do not count).</summary>
+    public async Task<bool> HasRegistryCopyAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM pcn_populations)");
+        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM registry_copy)");
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 

@@ -23,7 +23,7 @@ public sealed class RegistryBootstrap(FinanceStore store, RegistryClient registr
         {
             try
             {
-                if (!await store.HasPopulationsAsync(stoppingToken))
+                if (!await store.HasRegistryCopyAsync(stoppingToken))
                     await CopyFromRegistryAsync(stoppingToken);
                 readiness.MarkReady();
                 return;
@@ -52,12 +52,13 @@ public sealed class RegistryBootstrap(FinanceStore store, RegistryClient registr
             while (request.PageToken.Length > 0);
         }
 
+        // Each figure is the registry's answer on its date at the PCN's version then, so it is applied like a one-row
+        // timeline: an event of a newer version (already applied, or still queued) wins on the dates it covers.
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var population in populations)
-            FinanceStore.AddBootstrapSnapshot(batch, population);
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await FinanceStore.ApplyTimelinesAsync(transaction, populations.OrderBy(population => population.AsAt).Select(population => new[] { population }),
+            "bootstrap", cancellationToken);
+        await FinanceStore.MarkRegistryCopiedAsync(transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Copied {Count} PCN populations from the registry as at {Dates}.", populations.Count, string.Join(", ", dates));
     }
@@ -74,7 +75,19 @@ public sealed class RegistryBootstrap(FinanceStore store, RegistryClient registr
         date,
         pcn.Population.Patients,
         Weighted: null, // The registry's API reports registered patients only.
-        pcn.Population.Basis == Llr.Practices.V1.PopulationBasis.Stated ? PopulationSource.Stated : PopulationSource.Computed);
+        pcn.Population.Basis switch
+        {
+            Llr.Practices.V1.PopulationBasis.Computed => PopulationSource.Computed,
+            Llr.Practices.V1.PopulationBasis.Stated => PopulationSource.Stated,
+            _ => throw new InvalidOperationException($"The registry returned {pcn.Name} without a population basis."),
+        },
+        VersionOf(pcn));
+
+    /// <summary>The registry's etag for a PCN is its version in quotes (practices.proto, Pcn.etag).</summary>
+    private static long VersionOf(Pcn pcn) =>
+        long.TryParse(pcn.Etag.Trim('"'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
+            ? version
+            : throw new InvalidOperationException($"The registry returned {pcn.Name} with etag {pcn.Etag}, not a version.");
 }
 
 /// <summary>Finance is ready once it holds a copy of the registry's populations: before that it could answer nothing.</summary>

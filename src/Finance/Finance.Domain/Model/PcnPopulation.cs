@@ -13,6 +13,7 @@ public enum PopulationSource
 /// <summary>
 /// Finance's copy of what the registry reports for a PCN from <see cref="AsAt"/>: its CCG, its registered population
 /// (computed where complete, else stated) and its weighted population where every member's is known.
+/// <see cref="Version"/> is the registry's version of the PCN the figure came from (0 from a registry that had none).
 /// </summary>
 public sealed record PcnPopulation(
     string PcnId,
@@ -20,7 +21,8 @@ public sealed record PcnPopulation(
     DateOnly AsAt,
     long Registered,
     long? Weighted,
-    PopulationSource Source)
+    PopulationSource Source,
+    long Version = 0)
 {
     /// <summary>The population to pay a stream on: weighted where known, else registered.</summary>
     public (long Patients, PatientBasis BasisUsed) For(PatientBasis basis) =>

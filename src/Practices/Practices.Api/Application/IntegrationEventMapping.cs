@@ -19,7 +19,13 @@ internal static class IntegrationEventMapping
         population.ComputedRegistered,
         population.ComputedWeighted,
         population.Population,
-        population.Basis == Practices.Domain.Rules.PopulationBasis.Computed ? ContractBasis.Computed : ContractBasis.Stated);
+        population.Basis switch
+        {
+            Practices.Domain.Rules.PopulationBasis.Computed => ContractBasis.Computed,
+            Practices.Domain.Rules.PopulationBasis.Stated => ContractBasis.Stated,
+            _ => throw new ArgumentOutOfRangeException(nameof(population), population.Basis, "A population basis with no contract value."),
+        },
+        population.Pcn.Version);
 
     /// <summary>Whether two snapshots of a PCN describe the same state, whatever their dates.</summary>
     public static bool SameState(PcnSnapshot first, PcnSnapshot second) =>

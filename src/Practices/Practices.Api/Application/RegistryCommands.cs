@@ -23,18 +23,18 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
             throw new ConcurrencyConflictException($"Practice {practice.Id} changed since it was read (etag {etag}, now {practice.ETag}); read it again.");
 
         var pcns = await RegistryStore.LoadPcnsAsync(connection, transaction, cancellationToken);
-        if (!pcns.ContainsKey(command.TargetPcnId)) throw RegistryQueries.PcnNotFound(command.TargetPcnId);
-
+        var target = pcns.GetValueOrDefault(command.TargetPcnId) ?? throw RegistryQueries.PcnNotFound(command.TargetPcnId);
         var history = await RegistryStore.LoadMembershipsAsync(connection, transaction, [practice.Id], null, cancellationToken);
-        var plan = MembershipRules.PlanTransfer(practice, history, command.TargetPcnId, command.EffectiveFrom);
+        var commissions = await RegistryStore.LoadCommissionsAsync(connection, transaction, [practice.Id], null, cancellationToken);
+        var plan = MembershipRules.PlanTransfer(practice, history, commissions, target, command.EffectiveFrom);
 
         await ClaimAsync(transaction, practice, cancellationToken);
+        string?[] affected = [plan.FromPcnId, plan.Started.PcnId];
+        await RegistryStore.LockPcnsAsync(transaction, affected.OfType<string>(), cancellationToken);
         if (plan.Ended is { } ended) await RegistryStore.EndMembershipAsync(transaction, ended, cancellationToken);
         await RegistryStore.InsertMembershipAsync(transaction, plan.Started, cancellationToken);
 
-        // The PCNs loaded above still stand: the transfer writes only memberships and the practice's version.
-        var after = await RegistryView.LoadAsync(connection, transaction, pcns, command.EffectiveFrom, cancellationToken);
-        string?[] affected = [plan.FromPcnId, plan.Started.PcnId];
+        var after = await RegistryView.LoadAsync(connection, transaction, command.EffectiveFrom, cancellationToken);
         await outbox.EnqueueAsync(transaction, new PracticeTransferred(
             practice.Id, practice.OdsCode, plan.FromPcnId, plan.Started.PcnId, command.EffectiveFrom,
             Snapshots(after, affected), clock.GetUtcNow(),
@@ -45,18 +45,21 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
 
     public async Task<ListSizeSnapshot> RecordListSizeAsync(NpgsqlTransaction transaction, RecordListSize command, CancellationToken cancellationToken)
     {
+        var connection = transaction.Connection!;
         var practice = await LoadPracticeAsync(transaction, command.PracticeId, cancellationToken);
         ListSizeRules.EnsureCanRecord(practice, command.AsAt);
 
         var snapshot = new ListSizeSnapshot(practice.Id, command.AsAt, command.RegisteredPatients, command.WeightedPatients, Source: null);
         await ClaimAsync(transaction, practice, cancellationToken);
+        // The size counts from its date until the practice's next one, in whichever PCNs it belongs to meanwhile
+        // (including one it joins only after the size's date), and in the PCN it founded.
+        var pcns = await RegistryStore.LoadPcnsAsync(connection, transaction, cancellationToken);
+        var history = await RegistryStore.LoadMembershipsAsync(connection, transaction, [practice.Id], null, cancellationToken);
+        var touched = MembershipRules.PcnsCounting(history, pcns, command.AsAt);
+        await RegistryStore.LockPcnsAsync(transaction, touched, cancellationToken);
         await RegistryStore.UpsertListSizeAsync(transaction, snapshot, cancellationToken);
 
-        var after = await RegistryView.LoadAsync(transaction.Connection!, transaction, command.AsAt, cancellationToken);
-        // The size counts from its date until the practice's next one, in whichever PCNs it belongs to meanwhile,
-        // including one it joins only after the size's date.
-        var history = await RegistryStore.LoadMembershipsAsync(transaction.Connection!, transaction, [practice.Id], null, cancellationToken);
-        var touched = history.Where(membership => membership.To is not { } to || to >= command.AsAt).Select(membership => (string?)membership.PcnId).ToArray();
+        var after = await RegistryView.LoadAsync(connection, transaction, command.AsAt, cancellationToken);
         await outbox.EnqueueAsync(transaction, new ListSizeRecorded(
             practice.Id, practice.OdsCode, command.AsAt, command.RegisteredPatients, command.WeightedPatients,
             Snapshots(after, after.ViewOf(practice).Pcn?.Id), clock.GetUtcNow(),
@@ -76,22 +79,25 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
         var practices = before.Practices;
         if (ids.FirstOrDefault(id => !practices.ContainsKey(id)) is { } missing) throw RegistryQueries.PracticeNotFound(missing);
 
-        var histories = (await RegistryStore.LoadMembershipsAsync(connection, transaction, ids, null, cancellationToken))
-            .GroupBy(membership => membership.PracticeId)
-            .ToDictionary(group => group.Key, group => (IReadOnlyList<Membership>)group.ToList());
-        foreach (var id in ids) histories.TryAdd(id, []);
-
+        var histories = GroupByPractice(await RegistryStore.LoadMembershipsAsync(connection, transaction, ids, null, cancellationToken), ids,
+            membership => membership.PracticeId);
+        var commissions = GroupByPractice(await RegistryStore.LoadCommissionsAsync(connection, transaction, ids, null, cancellationToken), ids,
+            commission => commission.PracticeId);
 
         var plan = MergeRules.Plan(
             practices[command.SuccessorId],
             command.PredecessorIds.Select(id => practices[id]).ToList(),
             histories,
-            ids.ToDictionary(id => id, id => before.LatestSizes.GetValueOrDefault(id)),
+            commissions,
+            before.Pcns,
+            GroupByPractice(await RegistryStore.LoadListSizeHistoriesAsync(connection, transaction, ids, cancellationToken), ids, size => size.PracticeId),
             command.EffectiveFrom);
 
         // Claim in id order so two merges over the same practices cannot deadlock.
         foreach (var practice in ids.Order(StringComparer.Ordinal).Select(id => practices[id]))
             await ClaimAsync(transaction, practice, cancellationToken);
+        var touched = ids.SelectMany(id => MembershipRules.PcnsCounting(histories[id], before.Pcns, lastDay)).Distinct().ToList();
+        await RegistryStore.LockPcnsAsync(transaction, touched, cancellationToken);
         foreach (var closed in plan.ClosedPredecessors) await RegistryStore.ClosePracticeAsync(transaction, closed, cancellationToken);
         foreach (var ended in plan.EndedMemberships) await RegistryStore.EndMembershipAsync(transaction, ended, cancellationToken);
         if (plan.SuccessorListSize is { } merged) await RegistryStore.UpsertListSizeAsync(transaction, merged, cancellationToken);
@@ -101,9 +107,16 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
         await outbox.EnqueueAsync(transaction, new PracticesMerged(
             command.SuccessorId, practices[command.SuccessorId].OdsCode, command.PredecessorIds, command.EffectiveFrom,
             Snapshots(after, affected), clock.GetUtcNow(),
-            await TimelineAsync(transaction, after, affected, cancellationToken)), cancellationToken);
+            await TimelineAsync(transaction, after, touched, cancellationToken)), cancellationToken);
 
         return (after.ViewOf(after.Practices[command.SuccessorId]), command.PredecessorIds.Select(id => after.ViewOf(after.Practices[id])).ToList());
+    }
+
+    private static Dictionary<string, IReadOnlyList<T>> GroupByPractice<T>(IEnumerable<T> rows, IEnumerable<string> ids, Func<T, string> practiceId)
+    {
+        var groups = rows.GroupBy(practiceId).ToDictionary(group => group.Key, group => (IReadOnlyList<T>)group.ToList());
+        foreach (var id in ids) groups.TryAdd(id, []);
+        return groups;
     }
 
     private static async Task<Practice> LoadPracticeAsync(NpgsqlTransaction transaction, string practiceId, CancellationToken cancellationToken)

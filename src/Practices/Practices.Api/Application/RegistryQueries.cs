@@ -13,13 +13,21 @@ public sealed class RegistryQueries(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<PcnPopulation>> ListPcnsAsync(DateOnly asAt, Ccg? ccg, CancellationToken cancellationToken)
     {
         var view = await LoadViewAsync(asAt, cancellationToken);
-        return view.Pcns.Values.Where(pcn => ccg is null || pcn.Ccg == ccg).OrderBy(pcn => pcn.Id, StringComparer.Ordinal).Select(view.PopulationOf).ToList();
+        return view.Pcns.Values
+            .Where(pcn => pcn.ExistsOn(asAt) && (ccg is null || pcn.Ccg == ccg))
+            .OrderBy(pcn => pcn.Id, StringComparer.Ordinal)
+            .Select(view.PopulationOf)
+            .ToList();
     }
 
     public async Task<PcnPopulation> GetPcnAsync(string pcnId, DateOnly asAt, CancellationToken cancellationToken)
     {
         var view = await LoadViewAsync(asAt, cancellationToken);
-        return view.PopulationOf(view.Pcns.GetValueOrDefault(pcnId) ?? throw PcnNotFound(pcnId));
+        var pcn = view.Pcns.GetValueOrDefault(pcnId) ?? throw PcnNotFound(pcnId);
+        if (!pcn.ExistsOn(asAt))
+            throw new NotFoundException("llr.practices.v1.Pcn", $"pcns/{pcnId}",
+                $"pcns/{pcnId} did not exist on {asAt:yyyy-MM-dd}: it began on {pcn.StartedOn:yyyy-MM-dd}.");
+        return view.PopulationOf(pcn);
     }
 
     /// <summary>
@@ -33,7 +41,7 @@ public sealed class RegistryQueries(NpgsqlDataSource dataSource)
         return view.Practices.Values
             .Select(view.ViewOf)
             .Where(practice => pcnId is null || practice.Pcn?.Id == pcnId)
-            .Where(practice => ccg is null || practice.Pcn?.Ccg == ccg)
+            .Where(practice => ccg is null || practice.Commissioner == ccg)
             .Where(practice => odsCode is null || practice.Practice.OdsCode == odsCode)
             .OrderBy(practice => practice.Practice.Id, StringComparer.Ordinal)
             .ToList();
@@ -66,7 +74,7 @@ public sealed class RegistryQueries(NpgsqlDataSource dataSource)
     public async Task<DataQualityReport> GetDataQualityReportAsync(DateOnly asAt, CancellationToken cancellationToken)
     {
         var view = await LoadViewAsync(asAt, cancellationToken);
-        var pcns = view.Pcns.Values.OrderBy(pcn => pcn.Id, StringComparer.Ordinal).Select(view.PopulationOf).ToList();
+        var pcns = view.Pcns.Values.Where(pcn => pcn.ExistsOn(asAt)).OrderBy(pcn => pcn.Id, StringComparer.Ordinal).Select(view.PopulationOf).ToList();
         var open = view.Practices.Values
             .Where(practice => practice.IsOpenOn(asAt))
             .Select(practice => (practice, view.LatestSizes.GetValueOrDefault(practice.Id)))

@@ -15,7 +15,7 @@ public static class ProtoMapping
         {
             Name = PcnName(population.Pcn.Id),
             DisplayName = population.Pcn.Name,
-            Ccg = (Ccg)(int)population.Pcn.Ccg,
+            Ccg = population.Pcn.Ccg.ToProto(),
             ClinicalDirector = population.Pcn.ClinicalDirector,
             AsAtDate = population.AsAt.ToProto(),
             StatedPopulation = new StatedPopulation { Total = population.StatedTotal },
@@ -25,9 +25,22 @@ public static class ProtoMapping
                 PracticesWithSize = population.PracticesWithSize,
                 PracticesWithoutSize = population.PracticesWithoutSize,
             },
-            Population = new Population { Patients = population.Population, Basis = population.Basis.ToProto() },
+            Population = new Population
+            {
+                Patients = population.Population,
+                Basis = population.Basis.ToProto(),
+                StatedRemainder = population.StatedRemainder,
+                MovedPatients = population.MovedPatients,
+            },
             SizeRule = new SizeRuleResult { Status = population.SizeStatus.ToProto(), Minimum = PcnSizeRule.Minimum, Maximum = PcnSizeRule.Maximum },
+            StartDate = population.Pcn.StartedOn.ToProto(),
+            Etag = population.Pcn.ETag,
         };
+        if (population.SizeDates is { } dates)
+        {
+            pcn.ComputedListSize.OldestListSizeDate = dates.Oldest.ToProto();
+            pcn.ComputedListSize.NewestListSizeDate = dates.Newest.ToProto();
+        }
         if (population.DifferenceFromStated is { } difference) pcn.DifferenceFromStated = difference;
         pcn.StatedPopulation.Parts.AddRange(population.Pcn.StatedParts.Select(part => new StatedPopulationPart
         {
@@ -45,7 +58,11 @@ public static class ProtoMapping
                 OdsCode = member.Practice.OdsCode ?? "",
                 MemberSince = member.Membership.From.ToProto(),
             };
-            if (member.LatestSize is { } size) proto.RegisteredPatients = size.RegisteredPatients;
+            if (member.LatestSize is { } size)
+            {
+                proto.RegisteredPatients = size.RegisteredPatients;
+                proto.ListSizeDate = size.AsAt.ToProto();
+            }
             return proto;
         }));
         return pcn;
@@ -59,7 +76,7 @@ public static class ProtoMapping
             DisplayName = view.Practice.Name,
             OdsCode = view.Practice.OdsCode ?? "",
             Pcn = view.Pcn is null ? "" : PcnName(view.Pcn.Id),
-            Ccg = view.Pcn is null ? Ccg.Unspecified : (Ccg)(int)view.Pcn.Ccg,
+            Ccg = view.Commissioner is { } commissioner ? commissioner.ToProto() : Ccg.Unspecified,
             State = view.Practice.IsOpenOn(view.AsAt) ? PracticeState.Open : PracticeState.Closed,
             ClosedOn = view.Practice.ClosedOn.ToProto(),
             Successor = view.Practice.SuccessorId is { } successor ? PracticeName(successor) : "",
@@ -122,6 +139,12 @@ public static class ProtoMapping
             Basis = exception.Basis.ToProto(),
             Status = exception.Status.ToProto(),
         }));
+        proto.UnsizedMoves.AddRange(report.UnsizedMoves.Select(move => new UnsizedMove
+        {
+            Practice = PracticeName(move.PracticeId),
+            Pcn = PcnName(move.PcnId),
+            Joined = move.Joined,
+        }));
         return proto;
     }
 
@@ -129,11 +152,27 @@ public static class ProtoMapping
 
     private static string PcnName(string id) => ResourceNames.Format(RequestParsing.Pcns, id);
 
+    // Exhaustive: a new domain member fails loudly here instead of mapping to a neighbour by number.
     private static Llr.Practices.V1.PopulationBasis ToProto(this Domain.Rules.PopulationBasis basis) => basis switch
     {
         Domain.Rules.PopulationBasis.Computed => Llr.Practices.V1.PopulationBasis.Computed,
-        _ => Llr.Practices.V1.PopulationBasis.Stated,
+        Domain.Rules.PopulationBasis.Stated => Llr.Practices.V1.PopulationBasis.Stated,
+        _ => throw new ArgumentOutOfRangeException(nameof(basis), basis, null),
     };
 
-    private static Llr.Practices.V1.SizeStatus ToProto(this Domain.Rules.SizeStatus status) => (Llr.Practices.V1.SizeStatus)(int)status;
+    private static Llr.Practices.V1.SizeStatus ToProto(this Domain.Rules.SizeStatus status) => status switch
+    {
+        Domain.Rules.SizeStatus.UnderMinimum => Llr.Practices.V1.SizeStatus.UnderMinimum,
+        Domain.Rules.SizeStatus.WithinRange => Llr.Practices.V1.SizeStatus.WithinRange,
+        Domain.Rules.SizeStatus.AboveMaximum => Llr.Practices.V1.SizeStatus.AboveMaximum,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    private static Ccg ToProto(this Domain.Model.Ccg ccg) => ccg switch
+    {
+        Domain.Model.Ccg.LeicesterCity => Ccg.LeicesterCity,
+        Domain.Model.Ccg.EastLeicestershireAndRutland => Ccg.EastLeicestershireAndRutland,
+        Domain.Model.Ccg.WestLeicestershire => Ccg.WestLeicestershire,
+        _ => throw new ArgumentOutOfRangeException(nameof(ccg), ccg, null),
+    };
 }

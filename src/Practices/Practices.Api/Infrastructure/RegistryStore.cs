@@ -27,13 +27,15 @@ internal static class RegistryStore
         }
 
         var pcns = new Dictionary<string, Pcn>();
-        await using (var command = new NpgsqlCommand("SELECT id, name, ccg, clinical_director FROM pcns ORDER BY id", connection, transaction))
+        await using (var command = new NpgsqlCommand(
+            "SELECT id, name, ccg, clinical_director, started_on, version FROM pcns ORDER BY id", connection, transaction))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
                 var id = reader.GetString(0);
-                pcns[id] = new Pcn(id, reader.GetString(1), CcgIds.Parse(reader.GetString(2)), reader.GetString(3), parts.GetValueOrDefault(id) ?? []);
+                pcns[id] = new Pcn(id, reader.GetString(1), CcgIds.Parse(reader.GetString(2)), reader.GetString(3), parts.GetValueOrDefault(id) ?? [],
+                    reader.GetFieldValue<DateOnly>(4), reader.GetInt64(5));
             }
         }
         return pcns;
@@ -83,10 +85,87 @@ internal static class RegistryStore
         command.Parameters.Add(new NpgsqlParameter { Value = coveringDate is { } date ? date : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var memberships = new List<Membership>();
-        while (await reader.ReadAsync(cancellationToken))
-            memberships.Add(new Membership(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateOnly>(2),
-                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3), Enum.Parse<MembershipReason>(reader.GetString(4), ignoreCase: true)));
+        while (await reader.ReadAsync(cancellationToken)) memberships.Add(ReadMembership(reader));
         return memberships;
+    }
+
+    private static Membership ReadMembership(NpgsqlDataReader reader) => new(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateOnly>(2),
+        reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3), Enum.Parse<MembershipReason>(reader.GetString(4), ignoreCase: true));
+
+    /// <summary>The memberships each PCN began with: those covering the PCN's first day.</summary>
+    public static async Task<List<Membership>> LoadFoundingMembershipsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships JOIN pcns ON pcns.id = memberships.pcn_id
+            WHERE effective_from <= pcns.started_on AND (effective_to IS NULL OR effective_to >= pcns.started_on)
+            ORDER BY practice_id
+            """, connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var memberships = new List<Membership>();
+        while (await reader.ReadAsync(cancellationToken)) memberships.Add(ReadMembership(reader));
+        return memberships;
+    }
+
+    /// <summary>
+    /// Each founding membership's base size: the practice's latest size on the PCN's first day, else the first one
+    /// recorded after it. Keyed by (PCN, practice).
+    /// </summary>
+    public static async Task<Dictionary<(string PcnId, string PracticeId), ListSizeSnapshot>> LoadFounderBaseSizesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT DISTINCT ON (m.pcn_id, m.practice_id)
+                   m.pcn_id, l.practice_id, l.as_at, l.registered_patients, l.weighted_patients, l.source
+            FROM memberships m
+            JOIN pcns p ON p.id = m.pcn_id
+            JOIN list_sizes l ON l.practice_id = m.practice_id
+            WHERE m.effective_from <= p.started_on AND (m.effective_to IS NULL OR m.effective_to >= p.started_on)
+            ORDER BY m.pcn_id, m.practice_id, l.as_at <= p.started_on DESC,
+                     CASE WHEN l.as_at <= p.started_on THEN l.as_at END DESC, l.as_at
+            """, connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var sizes = new Dictionary<(string, string), ListSizeSnapshot>();
+        while (await reader.ReadAsync(cancellationToken))
+            sizes[(reader.GetString(0), reader.GetString(1))] = new ListSizeSnapshot(reader.GetString(1), reader.GetFieldValue<DateOnly>(2),
+                reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), NullableString(reader, 5));
+        return sizes;
+    }
+
+    /// <summary>Practices' commissioners, oldest first: those of the named practices (all when null), or only those covering a date.</summary>
+    public static async Task<List<Commission>> LoadCommissionsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string>? practiceIds, DateOnly? coveringDate,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT practice_id, ccg, effective_from, effective_to FROM practice_commissioners
+            WHERE ($1::text[] IS NULL OR practice_id = ANY($1))
+              AND ($2::date IS NULL OR (effective_from <= $2 AND (effective_to IS NULL OR effective_to >= $2)))
+            ORDER BY practice_id, effective_from
+            """, connection, transaction);
+        command.Parameters.Add(SqlParameters.TextArray(practiceIds));
+        command.Parameters.Add(new NpgsqlParameter { Value = coveringDate is { } date ? date : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var commissions = new List<Commission>();
+        while (await reader.ReadAsync(cancellationToken))
+            commissions.Add(new Commission(reader.GetString(0), CcgIds.Parse(reader.GetString(1)), reader.GetFieldValue<DateOnly>(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3)));
+        return commissions;
+    }
+
+    /// <summary>
+    /// Takes the named PCNs' row locks, in id order so that two writes cannot deadlock, and bumps their versions. Called
+    /// before a write reads what it publishes: a second write touching one of these PCNs waits here until this one
+    /// commits, then (READ COMMITTED) reads what it wrote.
+    /// </summary>
+    public static async Task LockPcnsAsync(NpgsqlTransaction transaction, IEnumerable<string> pcnIds, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            UPDATE pcns SET version = version + 1
+            WHERE id IN (SELECT id FROM pcns WHERE id = ANY($1) ORDER BY id FOR UPDATE)
+            """, transaction.Connection, transaction);
+        command.Parameters.Add(SqlParameters.TextArray(pcnIds.Distinct().ToList()));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Each practice's latest list size on or before a date.</summary>
@@ -101,6 +180,20 @@ internal static class RegistryStore
         command.Parameters.AddWithValue(asAt);
         var sizes = new Dictionary<string, ListSizeSnapshot>();
         await foreach (var snapshot in ReadListSizes(command, cancellationToken)) sizes[snapshot.PracticeId] = snapshot;
+        return sizes;
+    }
+
+    /// <summary>Every snapshot of the named practices, oldest first.</summary>
+    public static async Task<List<ListSizeSnapshot>> LoadListSizeHistoriesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string> practiceIds, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT practice_id, as_at, registered_patients, weighted_patients, source FROM list_sizes
+            WHERE practice_id = ANY($1) ORDER BY practice_id, as_at
+            """, connection, transaction);
+        command.Parameters.Add(SqlParameters.TextArray(practiceIds));
+        var sizes = new List<ListSizeSnapshot>();
+        await foreach (var snapshot in ReadListSizes(command, cancellationToken)) sizes.Add(snapshot);
         return sizes;
     }
 

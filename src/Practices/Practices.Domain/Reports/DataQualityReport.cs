@@ -10,6 +10,12 @@ public sealed record DuplicateName(string Name, IReadOnlyList<string> PracticeId
 public sealed record SizeRuleException(string PcnId, long Population, PopulationBasis Basis, SizeStatus Status);
 
 /// <summary>
+/// A practice of unknown size that joined (or left) a PCN since its first day: the PCN's population was not adjusted
+/// for it, since no figure says by how much.
+/// </summary>
+public sealed record UnsizedMove(string PracticeId, string PcnId, bool Joined);
+
+/// <summary>
 /// How the registry's data stands against the documents and the rules on a date: computed against stated totals,
 /// practices lacking a code or a size, names that do not identify a practice on their own, and PCNs outside the size rule.
 /// </summary>
@@ -19,7 +25,8 @@ public sealed record DataQualityReport(
     IReadOnlyList<string> PracticesWithoutCode,
     IReadOnlyList<string> PracticesWithoutSize,
     IReadOnlyList<DuplicateName> DuplicateNames,
-    IReadOnlyList<SizeRuleException> SizeRuleExceptions)
+    IReadOnlyList<SizeRuleException> SizeRuleExceptions,
+    IReadOnlyList<UnsizedMove> UnsizedMoves)
 {
     /// <param name="pcns">Every PCN as at the date.</param>
     /// <param name="openPractices">Practices open on the date, each with its latest size on or before it.</param>
@@ -48,7 +55,11 @@ public sealed record DataQualityReport(
             openPractices.Where(entry => entry.Practice.OdsCode is null).Select(entry => entry.Practice.Id).Order().ToList(),
             openPractices.Where(entry => entry.LatestSize is null).Select(entry => entry.Practice.Id).Order().ToList(),
             duplicates,
-            exceptions);
+            exceptions,
+            pcns.SelectMany(pcn => pcn.UnsizedMoves.Select(move =>
+                    new UnsizedMove(move.Practice.Id, pcn.Pcn.Id, Joined: pcn.Members.Any(member => member.Practice.Id == move.Practice.Id))))
+                .OrderBy(move => move.PracticeId, StringComparer.Ordinal).ThenBy(move => move.PcnId, StringComparer.Ordinal)
+                .ToList());
     }
 
     private static string NormaliseName(string name) =>

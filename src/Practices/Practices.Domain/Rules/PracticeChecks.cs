@@ -22,12 +22,14 @@ internal static class PracticeChecks
 
     /// <summary>
     /// Refuses (HISTORY_IS_APPEND_ONLY) a change taking effect on <paramref name="effectiveFrom"/> when the practice's
-    /// history already has a membership from that date or later: history may be extended, never rewritten.
-    /// <paramref name="message"/> describes the refusal given the first such membership.
+    /// history already changes on that date or later (a membership starts, or one ends, as a merge ends a
+    /// predecessor's): history may be extended, never rewritten. <paramref name="message"/> describes the refusal given
+    /// the date of the first such change.
     /// </summary>
-    public static void EnsureAppendOnly(Practice practice, IEnumerable<Membership> history, DateOnly effectiveFrom, Func<Membership, string> message)
+    public static void EnsureAppendOnly(Practice practice, IEnumerable<Membership> history, DateOnly effectiveFrom, Func<DateOnly, string> message)
     {
-        if (history.FirstOrDefault(membership => membership.From >= effectiveFrom) is { } later)
+        var changes = history.SelectMany(membership => membership.To is { } to ? [membership.From, to.AddDays(1)] : new[] { membership.From });
+        if (changes.Where(day => day >= effectiveFrom).Order().FirstOrDefault() is var later && later != default)
             throw new RuleViolationException("HISTORY_IS_APPEND_ONLY", $"practices/{practice.Id}", message(later));
     }
 }

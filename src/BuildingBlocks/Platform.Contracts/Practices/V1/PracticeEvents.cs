@@ -47,9 +47,15 @@ public sealed record PracticesMerged(
 
 /// <summary>
 /// A PCN as at a date: its members, their latest list sizes, and the population to use for it. In a timeline, the
-/// PCN's state from <see cref="AsAt"/> until the PCN's next snapshot: a consumer replaces everything it holds for the
-/// PCN from the timeline's first date with the timeline.
+/// PCN's state from <see cref="AsAt"/> until the PCN's next snapshot: a consumer replaces what it holds for the PCN
+/// from the timeline's first date with the timeline, except on dates a newer version already covers.
 /// </summary>
+/// <param name="Version">
+/// The PCN's version after the write (added to V1; 0 from a registry that had none). Writes touching a PCN are
+/// serialised in the registry and each raises its version, so on any date the snapshot with the highest version is
+/// the registry's answer, in whatever order events arrive: a timeline of version v from date D says what the PCN is
+/// on every date from D, unless a higher version says otherwise from a date of its own.
+/// </param>
 public sealed record PcnSnapshot(
     string PcnId,
     string CcgId,
@@ -59,7 +65,8 @@ public sealed record PcnSnapshot(
     long ComputedRegisteredPatients,
     long? ComputedWeightedPatients,
     long Population,
-    PopulationBasis PopulationBasis);
+    PopulationBasis PopulationBasis,
+    long Version = 0);
 
 /// <summary>One member practice and its latest list size on or before the snapshot date (null when unknown).</summary>
 public sealed record PcnMemberSize(string PracticeId, long? RegisteredPatients, long? WeightedPatients);

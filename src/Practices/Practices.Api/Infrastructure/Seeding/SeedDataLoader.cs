@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Npgsql;
 using Platform.Data.Seeding;
@@ -12,6 +13,9 @@ namespace Practices.Api.Infrastructure.Seeding;
 internal sealed class SeedDataLoader(NpgsqlDataSource dataSource, ILogger<SeedDataLoader> logger)
 {
     private const string SeedName = "llr-source-documents";
+
+    // Appendix 3's date (000:1868): the date the documents state each practice's CCG.
+    private static readonly DateOnly CommissionersStatedOn = new(2019, 6, 20);
 
     private static readonly string[] Files = ["pcns.csv", "pcn_stated_populations.csv", "practices.csv", "branch_sites.csv", "list_sizes.csv"];
 
@@ -36,19 +40,22 @@ internal sealed class SeedDataLoader(NpgsqlDataSource dataSource, ILogger<SeedDa
 
         var batch = new NpgsqlBatch(connection, transaction);
         foreach (var row in CsvTable.Read(Path.Combine(directory, "pcns.csv")).Rows)
-            Add(batch, "INSERT INTO pcns (id, name, ccg, clinical_director) VALUES ($1, $2, $3, $4)",
-                row["pcn_id"], row["name"], row["ccg_id"], row["clinical_director"]);
+            Add(batch, "INSERT INTO pcns (id, name, ccg, clinical_director, started_on) VALUES ($1, $2, $3, $4, $5)",
+                row["pcn_id"], row["name"], row["ccg_id"], row["clinical_director"], DateOnly.Parse(row["started_on"], CultureInfo.InvariantCulture));
 
         foreach (var row in CsvTable.Read(Path.Combine(directory, "pcn_stated_populations.csv")).Rows)
             Add(batch, "INSERT INTO pcn_stated_populations (pcn_id, statement, part, population, as_at, source) VALUES ($1, $2, $3, $4, $5, $6)",
-                row["pcn_id"], row["statement"], row["part"], long.Parse(row["population"]), DateOnly.Parse(row["as_at"]), row.Source);
+                row["pcn_id"], row["statement"], row["part"], long.Parse(row["population"], CultureInfo.InvariantCulture), DateOnly.Parse(row["as_at"], CultureInfo.InvariantCulture), row.Source);
 
         foreach (var row in CsvTable.Read(Path.Combine(directory, "practices.csv")).Rows)
         {
             Add(batch, "INSERT INTO practices (id, ods_code, name, source) VALUES ($1, $2, $3, $4)",
                 row["practice_id"], row.Optional("ods_code"), row["name"], row.Source);
             Add(batch, "INSERT INTO memberships (practice_id, pcn_id, effective_from, reason, source) VALUES ($1, $2, $3, 'seed', $4)",
-                row["practice_id"], row["pcn_id"], DateOnly.Parse(row["member_from"]), row.Source);
+                row["practice_id"], row["pcn_id"], DateOnly.Parse(row["member_from"], CultureInfo.InvariantCulture), row.Source);
+            // The practice's commissioner is the CCG Appendix 3 lists its PCN under, as at the appendix's date.
+            Add(batch, "INSERT INTO practice_commissioners (practice_id, ccg, effective_from, source) SELECT $1, ccg, $3, $4 FROM pcns WHERE id = $2",
+                row["practice_id"], row["pcn_id"], CommissionersStatedOn, row.Source);
         }
 
         foreach (var row in CsvTable.Read(Path.Combine(directory, "branch_sites.csv")).Rows)
@@ -56,8 +63,8 @@ internal sealed class SeedDataLoader(NpgsqlDataSource dataSource, ILogger<SeedDa
 
         foreach (var row in CsvTable.Read(Path.Combine(directory, "list_sizes.csv")).Rows)
             Add(batch, "INSERT INTO list_sizes (practice_id, as_at, registered_patients, weighted_patients, source) VALUES ($1, $2, $3, $4, $5)",
-                row["practice_id"], DateOnly.Parse(row["as_at"]), long.Parse(row["registered"]),
-                row.Optional("weighted") is { } weighted ? long.Parse(weighted) : null, row.Source);
+                row["practice_id"], DateOnly.Parse(row["as_at"], CultureInfo.InvariantCulture), long.Parse(row["registered"], CultureInfo.InvariantCulture),
+                row.Optional("weighted") is { } weighted ? long.Parse(weighted, CultureInfo.InvariantCulture) : null, row.Source);
 
         Add(batch, "INSERT INTO seed_loads (name, fingerprint) VALUES ($1, $2)", SeedName, fingerprint);
         await batch.ExecuteNonQueryAsync(cancellationToken);
