@@ -26,12 +26,16 @@ public static class DataSourceExtensions
         var timeouts = builder.Configuration.GetSection("Database");
         var connectTimeout = timeouts.GetValue("ConnectTimeout", TimeSpan.FromSeconds(5));
         var commandTimeout = timeouts.GetValue("CommandTimeout", TimeSpan.FromSeconds(5));
+        // Waiting for another write's lock is contention, not a stalled database: it ends before the command timeout,
+        // as PostgreSQL's lock_not_available, which callers get as ABORTED (retry), not UNAVAILABLE.
+        var lockTimeout = timeouts.GetValue("LockTimeout", commandTimeout / 2);
 
         builder.Services.AddSingleton(_ =>
         {
             var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = connectionName };
             dataSource.ConnectionStringBuilder.Timeout = WholeSeconds(connectTimeout);
             dataSource.ConnectionStringBuilder.CommandTimeout = WholeSeconds(commandTimeout);
+            dataSource.ConnectionStringBuilder.Options = $"-c lock_timeout={(int)lockTimeout.TotalMilliseconds}";
             // Trace a command only inside a trace that is already under way (a request, a relay, a consumer). Background
             // polls — the outbox dispatcher, readiness probes — would otherwise start a root trace each, every second,
             // burying the requests an SRE is looking for. Physical connection opens cannot be filtered that way and are
