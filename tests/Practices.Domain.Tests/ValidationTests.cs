@@ -37,14 +37,4 @@ public class ValidationTests
         Should.NotThrow(() => ListSizeRules.EnsureCanRecord(Practice("a", closedOn: closedOn), closedOn.AddDays(-1)));
         Should.Throw<RuleViolationException>(() => ListSizeRules.EnsureCanRecord(Practice("a", closedOn: closedOn), closedOn));
     }
-
-    [Fact]
-    public void The_latest_size_on_or_before_a_date_is_used()
-    {
-        var sizes = new[] { Size("a", 100, asAt: new(2020, 1, 1)), Size("a", 200, asAt: new(2021, 1, 1)), Size("a", 300, asAt: new(2022, 1, 1)) };
-
-        ListSizeRules.LatestOnOrBefore(sizes, new(2021, 6, 1))!.RegisteredPatients.ShouldBe(200);
-        ListSizeRules.LatestOnOrBefore(sizes, new(2021, 1, 1))!.RegisteredPatients.ShouldBe(200);
-        ListSizeRules.LatestOnOrBefore(sizes, new(2019, 1, 1)).ShouldBeNull();
-    }
 }

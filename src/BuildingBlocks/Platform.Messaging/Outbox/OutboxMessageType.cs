@@ -15,11 +15,17 @@ namespace Platform.Messaging.Outbox;
 /// </remarks>
 internal static class OutboxMessageType
 {
-    private static readonly ConcurrentDictionary<string, Type?> Resolved = new(StringComparer.Ordinal);
+    // Only names that resolved are kept: a failed lookup is tried again next time (an assembly may load later), never
+    // remembered as a failure for the life of the process.
+    private static readonly ConcurrentDictionary<string, Type> Resolved = new(StringComparer.Ordinal);
 
     public static string NameOf(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 
-    public static Type Resolve(string name) =>
-        Resolved.GetOrAdd(name, static n => Type.GetType(n, throwOnError: false))
-        ?? throw new InvalidOperationException($"Outbox message type '{name}' cannot be resolved in this process.");
+    public static Type Resolve(string name)
+    {
+        if (Resolved.TryGetValue(name, out var known)) return known;
+        var type = Type.GetType(name, throwOnError: false)
+            ?? throw new InvalidOperationException($"Outbox message type '{name}' cannot be resolved in this process.");
+        return Resolved.GetOrAdd(name, type);
+    }
 }

@@ -11,10 +11,6 @@ public static class ListSizeRules
     /// </summary>
     public static void EnsureCanRecord(Practice practice, DateOnly asAt) =>
         PracticeChecks.EnsureOpenOn(practice, asAt, "it has no list on");
-
-    /// <summary>The latest snapshot on or before a date.</summary>
-    public static ListSizeSnapshot? LatestOnOrBefore(IEnumerable<ListSizeSnapshot> snapshots, DateOnly date) =>
-        snapshots.Where(snapshot => snapshot.AsAt <= date).MaxBy(snapshot => snapshot.AsAt);
 }
 
 public static class OdsCodes
