@@ -54,3 +54,9 @@ public sealed record PriorYearAdjustment(
     /// <summary>This change's own effect on the line.</summary>
     public decimal Change => ShouldHaveBeen.Amount - PreviousShouldHaveBeen;
 }
+
+/// <summary>A closed year: when it closed, and LLR's total and population as it published them.</summary>
+public sealed record ClosedYear(FinancialYear Year, DateTimeOffset ClosedAt, decimal LlrTotal, long LlrPopulation);
+
+/// <summary>An adjustment as recorded: its id, its place in the order adjustments were recorded, and when.</summary>
+public sealed record RecordedAdjustment(Guid Id, long Sequence, PriorYearAdjustment Adjustment, DateTimeOffset RecordedAt);

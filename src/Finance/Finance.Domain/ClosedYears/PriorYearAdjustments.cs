@@ -22,7 +22,9 @@ public static class PriorYearAdjustments
     {
         // A line published but no longer computed (the PCN has no population on the reference date any more) is owed
         // nothing; a line computed but never published (a PCN that appeared since) was paid nothing.
+        // A rate set moves its own stream's lines only: another line found changed is not this change's doing.
         return published.Keys.Union(recomputed.Keys)
+            .Where(key => cause.RateStreamId is null || key.StreamId == cause.RateStreamId)
             .OrderBy(key => key.PcnId, StringComparer.Ordinal)
             .ThenBy(key => key.StreamId, StringComparer.Ordinal)
             .Select(key =>
