@@ -116,4 +116,22 @@ public class PriorYearAdjustmentTests
         lost.ShouldHaveBeen.ShouldBe(new LineFigures(0, 1.50m, 1m, 0m));
         lost.Difference.ShouldBe(-57_291.00m);
     }
+
+    [Fact]
+    public void A_rate_set_is_recorded_on_its_own_streams_lines_only()
+    {
+        // The core rate set to £1.60 (1.60 × 38,194 = 61,110.40); clinical director differs too, but not by this change.
+        var recomputed = new Dictionary<LineKey, LineFigures>
+        {
+            [Core] = new(38_194, 1.60m, 1m, 61_110.40m),
+            [ClinicalDirector] = new(38_348, 0.684m, 1m, 26_230.03m),
+        };
+
+        var adjustment = PriorYearAdjustments.For(Year, Published, new Dictionary<LineKey, decimal>(), recomputed,
+            AdjustmentCause.RateChange("core-pcn-funding", requestId: null)).ShouldHaveSingleItem();
+
+        adjustment.Line.ShouldBe(Core);
+        adjustment.Difference.ShouldBe(3_819.40m);
+        adjustment.Cause.RequestId.ShouldBeNull();
+    }
 }
