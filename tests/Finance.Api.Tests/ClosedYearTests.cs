@@ -214,7 +214,8 @@ public sealed class ClosedYearTests(FinanceServiceFixture finance)
             await _finance.ListPriorYearAdjustmentsAsync(new ListPriorYearAdjustmentsRequest { Parent = "financialYears/2031-32" }));
 
         // Malformed names and ids name their fields, all at once.
-        foreach (var name in new[] { "", "financialYears/2019-21", "financialYears/19-20", "financialYear/2019-20", "financialYears/*", "financialYears/2019-20/x" })
+        string[] malformed = ["", "financialYears/2019-21", "financialYears/19-20", "financialYear/2019-20", "financialYears/*", "financialYears/2019-20/x"];
+        foreach (var name in malformed)
             (await RpcAssert.FailsWithFieldViolations(async () =>
                 await _finance.GetFinancialYearAsync(new GetFinancialYearRequest { Name = name }))).ShouldBe(["name"], name);
         (await RpcAssert.FailsWithFieldViolations(async () => await _finance.CloseFinancialYearAsync(

@@ -28,7 +28,8 @@ public sealed class AllocationRecalculation(
         IReadOnlyCollection<string>? pcnIds,
         IReadOnlyCollection<FinancialYear>? years,
         CancellationToken cancellationToken) =>
-        PublishAsync(transaction, reason, causationId, AdjustmentCause.RegistryEvent(AdjustmentReasonOf(reason), causationId), pcnIds, years, cancellationToken);
+        PublishAsync(
+            transaction, reason, causationId, AdjustmentCause.RegistryEvent(AdjustmentReasonOf(reason), causationId), pcnIds, years, cancellationToken);
 
     /// <param name="cause">What a closed year's adjustments will say caused them.</param>
     public async Task<PcnAllocationsRecalculated> PublishAsync(
@@ -45,6 +46,10 @@ public sealed class AllocationRecalculation(
         foreach (var year in reference.Years.Where(year => years is null || years.Contains(year)).Order())
             await ClosedYearStore.LockYearAsync(transaction, year, exclusive: false, cancellationToken);
         var closed = (await ClosedYearStore.ListClosedAsync(connection, transaction, cancellationToken)).Select(year => year.Year).ToHashSet();
+        // And before the rates and populations are read: a change recorded against a closed year by a transaction that
+        // commits first is in what this one recomputes from, so neither adjustment leaves out the other's change.
+        foreach (var year in closed.Where(year => years is null || years.Contains(year)).Order())
+            await ClosedYearStore.LockAdjustmentsAsync(transaction, year, cancellationToken);
         var rates = await store.ListRatesAsync(connection, transaction, cancellationToken);
         var populations = await store.LoadPopulationsAsync(connection, transaction, pcnIds, cancellationToken);
 

@@ -31,7 +31,9 @@ public sealed class ClosedYears(FinanceStore store, ClosedYearStore closedStore,
         if (await ClosedYearStore.FindAsync(connection, transaction, year, cancellationToken) is { } closed)
             return new YearStatus(year, closed);
 
-        var rates = reference.InTableOrder(await store.ListRatesAsync(connection, transaction, cancellationToken)).Where(rate => rate.Year == year).ToList();
+        var rates = reference.InTableOrder(await store.ListRatesAsync(connection, transaction, cancellationToken))
+            .Where(rate => rate.Year == year)
+            .ToList();
         var populations = await store.LoadPopulationsAsync(connection, transaction, pcnIds: null, cancellationToken);
         var pcns = AllocationCalculator.ForAllPcns(rates, reference.Streams, populations);
         var published = SystemAllocation.Compute(year, rates, pcns, reference.StatedTotals, reference.CcgPublishedFigures);
@@ -45,7 +47,8 @@ public sealed class ClosedYears(FinanceStore store, ClosedYearStore closedStore,
     }
 
     /// <summary>The PCN's allocation: as published when the year closed, else as computed now.</summary>
-    public async Task<(PcnAllocation Allocation, YearStatus Status)> GetPcnAllocationAsync(string pcnId, FinancialYear year, CancellationToken cancellationToken)
+    public async Task<(PcnAllocation Allocation, YearStatus Status)> GetPcnAllocationAsync(
+        string pcnId, FinancialYear year, CancellationToken cancellationToken)
     {
         var status = await GetAsync(year, cancellationToken);
         if (!status.IsClosed) return (await queries.GetPcnAllocationAsync(pcnId, year, cancellationToken), status);
@@ -70,12 +73,15 @@ public sealed class ClosedYears(FinanceStore store, ClosedYearStore closedStore,
 
     /// <summary>A year's adjustments, oldest first; an open year has none.</summary>
     /// <remarks>A PCN or stream Finance does not know filters to nothing, as a filter on any other value would.</remarks>
-    public Task<IReadOnlyList<RecordedAdjustment>> ListAdjustmentsAsync(FinancialYear year, string? pcnId, string? streamId, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<RecordedAdjustment>> ListAdjustmentsAsync(
+        FinancialYear year, string? pcnId, string? streamId, CancellationToken cancellationToken) =>
         closedStore.ListAdjustmentsAsync(year, pcnId, streamId, cancellationToken);
 
     /// <summary>
     /// Records what a change would have done to a closed year's lines of the given PCNs (null: every PCN), given those
-    /// PCNs' allocations recomputed with the change, in the change's transaction.
+    /// PCNs' allocations recomputed with the change, in the change's transaction. The caller has held the year's
+    /// adjustments lock (<see cref="ClosedYearStore.LockAdjustmentsAsync"/>) since before it read what it recomputed
+    /// from, so the figures owed so far and the recomputed ones include the same earlier changes.
     /// </summary>
     public async Task RecordAdjustmentsAsync(
         NpgsqlTransaction transaction,
@@ -85,7 +91,6 @@ public sealed class ClosedYears(FinanceStore store, ClosedYearStore closedStore,
         AdjustmentCause cause,
         CancellationToken cancellationToken)
     {
-        await ClosedYearStore.LockAdjustmentsAsync(transaction, year, cancellationToken);
         var (_, published) = await ClosedYearStore.LoadPublishedAsync(transaction.Connection!, transaction, year, pcnIds, reference, cancellationToken);
         var owedSoFar = await ClosedYearStore.LoadOwedSoFarAsync(transaction, year, pcnIds, cancellationToken);
         var adjustments = PriorYearAdjustments.For(year, Lines(published), owedSoFar, Lines(recomputed), cause);

@@ -31,7 +31,13 @@ public sealed class FinanceCommands(FinanceStore store, FinanceReferenceData ref
     /// closed year, records what the rate would have changed as prior-year adjustments citing <paramref name="requestId"/>.
     /// </summary>
     public async Task<FundingRate> SetFundingRateAsync(
-        NpgsqlTransaction transaction, string streamId, FinancialYear year, decimal ratePerHead, decimal? partYearFactor, Guid? requestId, CancellationToken cancellationToken)
+        NpgsqlTransaction transaction,
+        string streamId,
+        FinancialYear year,
+        decimal ratePerHead,
+        decimal? partYearFactor,
+        Guid? requestId,
+        CancellationToken cancellationToken)
     {
         if (!reference.Streams.ContainsKey(streamId))
             throw new NotFoundException("llr.finance.v1.FundingStream", $"fundingStreams/{streamId}");

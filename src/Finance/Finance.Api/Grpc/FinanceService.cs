@@ -81,7 +81,8 @@ public sealed class FinanceService(
         var change = parsing.Parse(request);
         return writes.RunOnceAsync(request, request.RequestId, async (transaction, cancellationToken) =>
             (await commands.SetFundingRateAsync(
-                transaction, change.StreamId, change.Year, change.RatePerHead, change.PartYearFactor, RequestParsing.RequestId(request.RequestId), cancellationToken))
+                transaction, change.StreamId, change.Year, change.RatePerHead, change.PartYearFactor, RequestParsing.RequestId(request.RequestId),
+                cancellationToken))
                 .ToProto(queries.Stream(change.StreamId)), context.CancellationToken);
     }
 
@@ -95,7 +96,8 @@ public sealed class FinanceService(
             (await closedYears.CloseAsync(transaction, year, cancellationToken)).ToProto(), context.CancellationToken);
     }
 
-    public override async Task<ListPriorYearAdjustmentsResponse> ListPriorYearAdjustments(ListPriorYearAdjustmentsRequest request, ServerCallContext context)
+    public override async Task<ListPriorYearAdjustmentsResponse> ListPriorYearAdjustments(
+        ListPriorYearAdjustmentsRequest request, ServerCallContext context)
     {
         var query = parsing.Parse(request);
         var adjustments = await closedYears.ListAdjustmentsAsync(query.Year, query.PcnId, query.StreamId, context.CancellationToken);

@@ -33,8 +33,9 @@ public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Recomputations of a closed year record its adjustments one after the other: each reads what the previous one
-    /// left owed, so two concurrent changes to the same line cannot both count from the same figure.
+    /// Recomputations of a closed year record its adjustments one after the other: each reads the rates, populations
+    /// and what the previous one left owed after it commits, so two concurrent changes to the same line can neither
+    /// count from the same figure nor leave out each other's change.
     /// </summary>
     public static async Task LockAdjustmentsAsync(NpgsqlTransaction transaction, FinancialYear year, CancellationToken cancellationToken)
     {
@@ -46,7 +47,8 @@ public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
 
     // ---- Closed years -------------------------------------------------------------------------------------------------
 
-    public static async Task<IReadOnlyList<ClosedYear>> ListClosedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ClosedYear>> ListClosedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             "SELECT year, closed_at, llr_total, llr_population FROM closed_years ORDER BY year", connection, transaction);
@@ -57,12 +59,17 @@ public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
             reader.GetInt64(3)), cancellationToken);
     }
 
-    public static async Task<ClosedYear?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, FinancialYear year, CancellationToken cancellationToken) =>
+    public static async Task<ClosedYear?> FindAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, FinancialYear year, CancellationToken cancellationToken) =>
         (await ListClosedAsync(connection, transaction, cancellationToken)).FirstOrDefault(closed => closed.Year == year);
 
     /// <summary>Marks the year closed and stores its rates, PCNs and lines as they stand, in the caller's transaction.</summary>
     public static async Task<ClosedYear> InsertAsync(
-        NpgsqlTransaction transaction, FinancialYear year, SystemAllocation published, IReadOnlyList<FundingRate> yearRates, CancellationToken cancellationToken)
+        NpgsqlTransaction transaction,
+        FinancialYear year,
+        SystemAllocation published,
+        IReadOnlyList<FundingRate> yearRates,
+        CancellationToken cancellationToken)
     {
         ClosedYear closed;
         await using (var insert = new NpgsqlCommand(
@@ -161,14 +168,16 @@ public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
         return owed.ToDictionary(entry => entry.Item1, entry => entry.Item2);
     }
 
-    public static async Task InsertAdjustmentsAsync(NpgsqlTransaction transaction, IReadOnlyList<PriorYearAdjustment> adjustments, CancellationToken cancellationToken)
+    public static async Task InsertAdjustmentsAsync(
+        NpgsqlTransaction transaction, IReadOnlyList<PriorYearAdjustment> adjustments, CancellationToken cancellationToken)
     {
         if (adjustments.Count == 0) return;
         var batch = new NpgsqlBatch(transaction.Connection, transaction);
         foreach (var adjustment in adjustments)
             batch.BatchCommands.Add(Command("""
                 INSERT INTO prior_year_adjustments (id, year, pcn_id, stream_id, paid, paid_population, paid_rate_per_head, paid_part_year_factor,
-                    previous_should_have_been, should_have_been, population, rate_per_head, part_year_factor, reason, message_id, request_id, rate_stream_id)
+                    previous_should_have_been, should_have_been, population, rate_per_head, part_year_factor,
+                    reason, message_id, request_id, rate_stream_id)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
                 """,
                 Guid.NewGuid(), adjustment.Year.ToString(), adjustment.Line.PcnId, adjustment.Line.StreamId,
