@@ -1,6 +1,7 @@
 using Finance.Api.Infrastructure;
 using Finance.Api.Infrastructure.ReferenceData;
 using Finance.Domain.Allocations;
+using Finance.Domain.ClosedYears;
 using Finance.Domain.Model;
 using Npgsql;
 using Platform.Contracts.Finance.V1;
@@ -10,34 +11,70 @@ namespace Finance.Api.Application;
 
 /// <summary>
 /// Recomputes PCNs' allocations inside the transaction that changed their inputs and publishes the new totals
-/// through the outbox, so the event goes out if and only if the change commits.
+/// through the outbox, so the event goes out if and only if the change commits. A closed year's allocations stand as
+/// published: what the change would do to them is recorded as prior-year adjustments instead, and the event carries
+/// open years only.
 /// </summary>
-public sealed class AllocationRecalculation(FinanceStore store, FinanceReferenceData reference, IOutbox outbox, TimeProvider clock)
+public sealed class AllocationRecalculation(
+    FinanceStore store, FinanceReferenceData reference, IOutbox outbox, TimeProvider clock, ClosedYears closedYears)
 {
     /// <param name="pcnIds">The PCNs whose inputs changed; null for every PCN.</param>
     /// <param name="years">The years to recompute; null for every year.</param>
-    public async Task<PcnAllocationsRecalculated> PublishAsync(
+    /// <param name="causationId">The registry event's message id, when a registry event caused the change.</param>
+    public Task<PcnAllocationsRecalculated> PublishAsync(
         NpgsqlTransaction transaction,
         AllocationChangeReason reason,
         Guid? causationId,
         IReadOnlyCollection<string>? pcnIds,
         IReadOnlyCollection<FinancialYear>? years,
+        CancellationToken cancellationToken) =>
+        PublishAsync(
+            transaction, reason, causationId, AdjustmentCause.RegistryEvent(AdjustmentReasonOf(reason), causationId), pcnIds, years, cancellationToken);
+
+    /// <param name="cause">What a closed year's adjustments will say caused them.</param>
+    public async Task<PcnAllocationsRecalculated> PublishAsync(
+        NpgsqlTransaction transaction,
+        AllocationChangeReason reason,
+        Guid? causationId,
+        AdjustmentCause cause,
+        IReadOnlyCollection<string>? pcnIds,
+        IReadOnlyCollection<FinancialYear>? years,
         CancellationToken cancellationToken)
     {
         var connection = transaction.Connection!;
+        // Before anything is read: a year closing now either waits for this change or is seen closed by it.
+        foreach (var year in reference.Years.Where(year => years is null || years.Contains(year)).Order())
+            await ClosedYearStore.LockYearAsync(transaction, year, exclusive: false, cancellationToken);
+        var closed = (await ClosedYearStore.ListClosedAsync(connection, transaction, cancellationToken)).Select(year => year.Year).ToHashSet();
+        // And before the rates and populations are read: a change recorded against a closed year by a transaction that
+        // commits first is in what this one recomputes from, so neither adjustment leaves out the other's change.
+        foreach (var year in closed.Where(year => years is null || years.Contains(year)).Order())
+            await ClosedYearStore.LockAdjustmentsAsync(transaction, year, cancellationToken);
         var rates = await store.ListRatesAsync(connection, transaction, cancellationToken);
         var populations = await store.LoadPopulationsAsync(connection, transaction, pcnIds, cancellationToken);
 
-        var totals = rates
-            .GroupBy(rate => rate.Year)
-            .Where(year => years is null || years.Contains(year.Key))
-            .OrderBy(year => year.Key)
-            .SelectMany(year => AllocationCalculator.ForAllPcns(year.ToList(), reference.Streams, populations)
-                .Select(pcn => new PcnAllocationTotal(pcn.PcnId, pcn.CcgId, year.Key.ToString(), pcn.Population, Money.ToPence(pcn.Total))))
-            .ToList();
+        var totals = new List<PcnAllocationTotal>();
+        foreach (var year in rates.GroupBy(rate => rate.Year).Where(year => years is null || years.Contains(year.Key)).OrderBy(year => year.Key))
+        {
+            var pcns = AllocationCalculator.ForAllPcns(year.ToList(), reference.Streams, populations);
+            if (closed.Contains(year.Key))
+                await closedYears.RecordAdjustmentsAsync(transaction, year.Key, pcnIds, pcns, cause, cancellationToken);
+            else
+                totals.AddRange(pcns.Select(pcn =>
+                    new PcnAllocationTotal(pcn.PcnId, pcn.CcgId, year.Key.ToString(), pcn.Population, Money.ToPence(pcn.Total))));
+        }
 
         var message = new PcnAllocationsRecalculated(reason, causationId, totals, clock.GetUtcNow());
         await outbox.EnqueueAsync(transaction, message, cancellationToken);
         return message;
     }
+
+    private static AdjustmentReason AdjustmentReasonOf(AllocationChangeReason reason) => reason switch
+    {
+        AllocationChangeReason.PracticeTransferred => AdjustmentReason.PracticeTransferred,
+        AllocationChangeReason.ListSizeRecorded => AdjustmentReason.ListSizeRecorded,
+        AllocationChangeReason.PracticesMerged => AdjustmentReason.PracticesMerged,
+        AllocationChangeReason.FundingRateChanged => AdjustmentReason.FundingRateChanged,
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "not a change Finance recomputes for"),
+    };
 }

@@ -1,6 +1,7 @@
 using Finance.Api.Infrastructure;
 using Finance.Api.Infrastructure.ReferenceData;
 using Finance.Domain.Arrs;
+using Finance.Domain.ClosedYears;
 using Finance.Domain.Model;
 using Npgsql;
 using Platform.Contracts.Finance.V1;
@@ -25,14 +26,25 @@ public sealed class FinanceCommands(FinanceStore store, FinanceReferenceData ref
         return claim;
     }
 
-    /// <summary>Sets a stream's rate for a year, then recomputes every PCN's allocation for that year and publishes it.</summary>
-    public async Task<FundingRate> SetFundingRateAsync(NpgsqlTransaction transaction, string streamId, FinancialYear year, decimal ratePerHead, decimal? partYearFactor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets a stream's rate for a year, then recomputes every PCN's allocation for that year and publishes it; for a
+    /// closed year, records what the rate would have changed as prior-year adjustments citing <paramref name="requestId"/>.
+    /// </summary>
+    public async Task<FundingRate> SetFundingRateAsync(
+        NpgsqlTransaction transaction,
+        string streamId,
+        FinancialYear year,
+        decimal ratePerHead,
+        decimal? partYearFactor,
+        Guid? requestId,
+        CancellationToken cancellationToken)
     {
         if (!reference.Streams.ContainsKey(streamId))
             throw new NotFoundException("llr.finance.v1.FundingStream", $"fundingStreams/{streamId}");
         var rate = await store.SetRateAsync(transaction, streamId, year, ratePerHead, partYearFactor, cancellationToken)
             ?? throw new NotFoundException("llr.finance.v1.FundingRate", $"fundingStreams/{streamId}/rates/{year}");
-        await recalculation.PublishAsync(transaction, AllocationChangeReason.FundingRateChanged, causationId: null, pcnIds: null, years: [year], cancellationToken);
+        await recalculation.PublishAsync(transaction, AllocationChangeReason.FundingRateChanged, causationId: null,
+            AdjustmentCause.RateChange(streamId, requestId), pcnIds: null, years: [year], cancellationToken);
         return rate;
     }
 

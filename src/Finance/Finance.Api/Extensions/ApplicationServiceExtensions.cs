@@ -22,6 +22,7 @@ public static class ApplicationServiceExtensions
         // Registered before messaging: hosted services start in order, and the schema must exist before the outbox relay runs.
         builder.Services.AddSingleton<SqlMigrator>();
         builder.Services.AddSingleton<FinanceStore>();
+        builder.Services.AddSingleton<ClosedYearStore>();
         builder.Services.AddHostedService<DatabaseInitializer>();
 
         // The registry's events share one queue, handled one at a time, so they are applied in the order the
@@ -46,6 +47,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton(services => new RequestParsing(services.GetRequiredService<FinanceReferenceData>().Years));
         builder.Services.AddSingleton<IdempotentWrites>();
         builder.Services.AddSingleton<FinanceQueries>();
+        builder.Services.AddSingleton<ClosedYears>();
         builder.Services.AddSingleton<AllocationRecalculation>();
         builder.Services.AddSingleton<FinanceCommands>();
         builder.Services.AddSingleton<RegistryEventApplier>();

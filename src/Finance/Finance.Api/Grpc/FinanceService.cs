@@ -10,17 +10,22 @@ namespace Finance.Api.Grpc;
 /// llr.finance.v1.FinanceService: parse, delegate to the application layer, map back. No rules live here; errors
 /// thrown below become gRPC statuses in ServiceDefaults' ErrorMappingInterceptor.
 /// </summary>
-public sealed class FinanceService(RequestParsing parsing, FinanceQueries queries, FinanceCommands commands, IdempotentWrites writes)
+public sealed class FinanceService(
+    RequestParsing parsing, FinanceQueries queries, FinanceCommands commands, IdempotentWrites writes, ClosedYears closedYears)
     : Llr.Finance.V1.FinanceService.FinanceServiceBase
 {
     public override async Task<PcnAllocation> GetPcnAllocation(GetPcnAllocationRequest request, ServerCallContext context)
     {
         var (pcnId, year) = parsing.Parse(request);
-        return (await queries.GetPcnAllocationAsync(pcnId, year, context.CancellationToken)).ToProto();
+        var (allocation, status) = await closedYears.GetPcnAllocationAsync(pcnId, year, context.CancellationToken);
+        return allocation.ToProto(status);
     }
 
-    public override async Task<SystemAllocation> GetSystemAllocation(GetSystemAllocationRequest request, ServerCallContext context) =>
-        (await queries.GetSystemAllocationAsync(parsing.Parse(request), context.CancellationToken)).ToProto();
+    public override async Task<SystemAllocation> GetSystemAllocation(GetSystemAllocationRequest request, ServerCallContext context)
+    {
+        var (allocation, status) = await closedYears.GetSystemAllocationAsync(parsing.Parse(request), context.CancellationToken);
+        return allocation.ToProto(status);
+    }
 
     public override async Task<ReconciliationReport> GetReconciliationReport(GetReconciliationReportRequest request, ServerCallContext context) =>
         (await queries.GetReconciliationAsync(parsing.Parse(request), context.CancellationToken)).ToProto();
@@ -75,7 +80,32 @@ public sealed class FinanceService(RequestParsing parsing, FinanceQueries querie
     {
         var change = parsing.Parse(request);
         return writes.RunOnceAsync(request, request.RequestId, async (transaction, cancellationToken) =>
-            (await commands.SetFundingRateAsync(transaction, change.StreamId, change.Year, change.RatePerHead, change.PartYearFactor, cancellationToken))
+            (await commands.SetFundingRateAsync(
+                transaction, change.StreamId, change.Year, change.RatePerHead, change.PartYearFactor, RequestParsing.RequestId(request.RequestId),
+                cancellationToken))
                 .ToProto(queries.Stream(change.StreamId)), context.CancellationToken);
+    }
+
+    public override async Task<FinancialYear> GetFinancialYear(GetFinancialYearRequest request, ServerCallContext context) =>
+        (await closedYears.GetAsync(parsing.Parse(request), context.CancellationToken)).ToProto();
+
+    public override Task<FinancialYear> CloseFinancialYear(CloseFinancialYearRequest request, ServerCallContext context)
+    {
+        var year = parsing.Parse(request);
+        return writes.RunOnceAsync(request, request.RequestId, async (transaction, cancellationToken) =>
+            (await closedYears.CloseAsync(transaction, year, cancellationToken)).ToProto(), context.CancellationToken);
+    }
+
+    public override async Task<ListPriorYearAdjustmentsResponse> ListPriorYearAdjustments(
+        ListPriorYearAdjustmentsRequest request, ServerCallContext context)
+    {
+        var query = parsing.Parse(request);
+        var adjustments = await closedYears.ListAdjustmentsAsync(query.Year, query.PcnId, query.StreamId, context.CancellationToken);
+        // Keyed by the order they were recorded in: later adjustments only ever come after the last page's key.
+        var (page, next) = PageTokens.Paginate(
+            adjustments, adjustment => adjustment.Sequence.ToString("D19", System.Globalization.CultureInfo.InvariantCulture), query.Page);
+        var response = new ListPriorYearAdjustmentsResponse { NextPageToken = next };
+        response.PriorYearAdjustments.AddRange(page.Select(adjustment => adjustment.ToProto()));
+        return response;
     }
 }

@@ -1,10 +1,13 @@
 using System.Globalization;
 using Finance.Domain.Allocations;
 using Finance.Domain.Arrs;
+using Finance.Api.Application;
 using Finance.Domain.Budgets;
+using Finance.Domain.ClosedYears;
 using Finance.Domain.Model;
 using Finance.Domain.Reconciliation;
 using Llr.Finance.V1;
+using Google.Protobuf.WellKnownTypes;
 using Platform.ServiceDefaults.Grpc;
 using ArrsClaim = Finance.Domain.Arrs.ArrsClaim;
 using CoCommissioningYear = Finance.Domain.Budgets.CoCommissioningYear;
@@ -15,8 +18,10 @@ using BudgetRow = Finance.Domain.Budgets.BudgetRow;
 using BudgetStatement = Finance.Domain.Budgets.BudgetStatement;
 using CcgAllocation = Finance.Domain.Allocations.CcgAllocation;
 using DocumentBase = Finance.Domain.Reconciliation.DocumentBase;
+using FinancialYear = Finance.Domain.Model.FinancialYear;
 using FundingRate = Finance.Domain.Model.FundingRate;
 using PcnAllocation = Finance.Domain.Allocations.PcnAllocation;
+using PriorYearAdjustment = Finance.Domain.ClosedYears.PriorYearAdjustment;
 using PublishedComparison = Finance.Domain.Allocations.PublishedComparison;
 using ReconciliationLine = Finance.Domain.Reconciliation.ReconciliationLine;
 using ReconciliationReport = Finance.Domain.Reconciliation.ReconciliationReport;
@@ -325,4 +330,76 @@ public static class ProtoMapping
         Domain.Model.RateSource.Derived => Llr.Finance.V1.RateSource.Derived,
         _ => Llr.Finance.V1.RateSource.Set,
     };
+
+    // ---- Financial years ----------------------------------------------------------------------------------------------
+
+    /// <summary>The allocation, saying whether its year is open or stands as published.</summary>
+    public static Llr.Finance.V1.PcnAllocation ToProto(this PcnAllocation allocation, YearStatus status)
+    {
+        var proto = allocation.ToProto();
+        proto.YearState = State(status);
+        return proto;
+    }
+
+    /// <summary>The allocation, saying whether its year is open or stands as published.</summary>
+    public static Llr.Finance.V1.SystemAllocation ToProto(this SystemAllocation allocation, YearStatus status)
+    {
+        var proto = allocation.ToProto();
+        proto.YearState = State(status);
+        return proto;
+    }
+
+    public static Llr.Finance.V1.FinancialYear ToProto(this YearStatus status) => new()
+    {
+        Name = $"financialYears/{status.Year}",
+        State = State(status),
+        CloseTime = status.Closed is { } closed ? Timestamp.FromDateTimeOffset(closed.ClosedAt) : null,
+        PublishedLlrTotal = ProtoMoney.FromOptional(status.Closed?.LlrTotal),
+        PublishedLlrPopulation = status.Closed?.LlrPopulation ?? 0,
+    };
+
+    public static Llr.Finance.V1.PriorYearAdjustment ToProto(this RecordedAdjustment recorded)
+    {
+        var adjustment = recorded.Adjustment;
+        return new Llr.Finance.V1.PriorYearAdjustment
+        {
+            Name = $"financialYears/{adjustment.Year}/priorYearAdjustments/{recorded.Id}",
+            Pcn = $"pcns/{adjustment.Line.PcnId}",
+            FundingStream = $"fundingStreams/{adjustment.Line.StreamId}",
+            Paid = ProtoMoney.From(adjustment.Paid.Amount),
+            ShouldHaveBeen = ProtoMoney.From(adjustment.ShouldHaveBeen.Amount),
+            Difference = ProtoMoney.From(adjustment.Difference),
+            PreviousShouldHaveBeen = ProtoMoney.From(adjustment.PreviousShouldHaveBeen),
+            Change = ProtoMoney.From(adjustment.Change),
+            PaidPopulation = adjustment.Paid.Population,
+            PaidRatePerHead = ProtoMoney.From(adjustment.Paid.RatePerHead),
+            PaidPartYearFactor = Decimal(adjustment.Paid.PartYearFactor),
+            Population = adjustment.ShouldHaveBeen.Population,
+            RatePerHead = ProtoMoney.From(adjustment.ShouldHaveBeen.RatePerHead),
+            PartYearFactor = Decimal(adjustment.ShouldHaveBeen.PartYearFactor),
+            Cause = Cause(adjustment),
+            CreateTime = Timestamp.FromDateTimeOffset(recorded.RecordedAt),
+        };
+    }
+
+    private static Llr.Finance.V1.FinancialYear.Types.State State(YearStatus status) =>
+        status.IsClosed ? Llr.Finance.V1.FinancialYear.Types.State.Closed : Llr.Finance.V1.FinancialYear.Types.State.Open;
+
+    private static Llr.Finance.V1.AdjustmentCause Cause(PriorYearAdjustment adjustment)
+    {
+        var cause = adjustment.Cause;
+        return new Llr.Finance.V1.AdjustmentCause
+        {
+            Kind = cause.Reason switch
+            {
+                AdjustmentReason.PracticeTransferred => Llr.Finance.V1.AdjustmentCause.Types.Kind.PracticeTransferred,
+                AdjustmentReason.ListSizeRecorded => Llr.Finance.V1.AdjustmentCause.Types.Kind.ListSizeRecorded,
+                AdjustmentReason.PracticesMerged => Llr.Finance.V1.AdjustmentCause.Types.Kind.PracticesMerged,
+                _ => Llr.Finance.V1.AdjustmentCause.Types.Kind.FundingRateChanged,
+            },
+            MessageId = cause.MessageId?.ToString() ?? "",
+            RequestId = cause.RequestId?.ToString() ?? "",
+            FundingRate = cause.RateStreamId is { } stream ? $"fundingStreams/{stream}/rates/{adjustment.Year}" : "",
+        };
+    }
 }

@@ -4,6 +4,7 @@ using Finance.Domain.Model;
 using Llr.Finance.V1;
 using Platform.Domain.Errors;
 using Platform.ServiceDefaults.Grpc;
+using FinancialYear = Finance.Domain.Model.FinancialYear;
 using ProtoArrsRole = Llr.Finance.V1.ArrsRole;
 
 namespace Finance.Api.Grpc;
@@ -102,6 +103,52 @@ public sealed class RequestParsing(IReadOnlyCollection<FinancialYear> knownYears
         validation.ThrowIfInvalid();
         return new RateChange(ids[0], year, perHead!.Value, factor);
     }
+
+    /// <summary>The request id of a write as a UUID; null when none was given (a malformed one is refused before the write runs).</summary>
+    public static Guid? RequestId(string requestId) => Guid.TryParse(requestId, out var id) ? id : null;
+
+    public FinancialYear Parse(GetFinancialYearRequest request) => KnownFinancialYear(request.Name, "name");
+
+    public FinancialYear Parse(CloseFinancialYearRequest request) => KnownFinancialYear(request.Name, "name");
+
+    public sealed record AdjustmentsQuery(FinancialYear Year, string? PcnId, string? StreamId, PageTokens.Page Page);
+
+    public AdjustmentsQuery Parse(ListPriorYearAdjustmentsRequest request)
+    {
+        var validation = new Validation();
+        var year = FinancialYearName(request.Parent, "parent", validation);
+        var pcnId = string.IsNullOrEmpty(request.Pcn) ? null : ResourceNames.ParseId(request.Pcn, "pcns", "pcn", validation);
+        var streamId = string.IsNullOrEmpty(request.FundingStream)
+            ? null
+            : ResourceNames.ParseId(request.FundingStream, "fundingStreams", "funding_stream", validation);
+        var page = PageTokens.Read(
+            request.PageSize, request.PageToken, $"prior-year-adjustments|{year}|{pcnId}|{streamId}", defaultSize: 50, maxSize: 200, validation);
+        validation.ThrowIfInvalid();
+        return new AdjustmentsQuery(RequireKnown(year), pcnId, streamId, page);
+    }
+
+    /// <summary>
+    /// A financial year's resource name. Unlike the years inside other names, a well-formed year Finance has no figures
+    /// for is a financial year that is not there: NOT_FOUND, not INVALID_ARGUMENT.
+    /// </summary>
+    private FinancialYear KnownFinancialYear(string name, string field)
+    {
+        var validation = new Validation();
+        var year = FinancialYearName(name, field, validation);
+        validation.ThrowIfInvalid();
+        return RequireKnown(year);
+    }
+
+    private static FinancialYear FinancialYearName(string name, string field, Validation validation)
+    {
+        var id = ResourceNames.ParseId(name, "financialYears", field, validation);
+        if (id.Length > 0 && !FinancialYear.TryParse(id, out _))
+            validation.Add(field, $"{Quoted.Input(id)} is not a financial year like \"2019-20\".");
+        return FinancialYear.TryParse(id, out var year) ? year : default;
+    }
+
+    private FinancialYear RequireKnown(FinancialYear year) =>
+        knownYears.Contains(year) ? year : throw new NotFoundException("llr.finance.v1.FinancialYear", $"financialYears/{year}");
 
     private PcnYear PcnAndYear(string name, string pattern)
     {
