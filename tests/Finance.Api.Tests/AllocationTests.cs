@@ -404,9 +404,6 @@ public sealed class AllocationTests(FinanceServiceFixture finance)
         system.Ccgs.ShouldAllBe(ccg => ccg.Published.Count == 0);
     }
 
-    /// <summary>The exact amount of a line, recomputed from its own fields.</summary>
-    internal static decimal Exact(AllocationLine line) => Pounds(line.RatePerHead) * line.Population * Number(line.PartYearFactor);
-
     /// <summary>How far a total rounded once may lie from the sum of its <paramref name="parts"/> rounded each.</summary>
     private static decimal Slack(int parts) => 0.005m * parts + 0.005m;
 }
