@@ -105,6 +105,7 @@ public sealed class AllocationTests(FinanceServiceFixture finance)
         allocation.Year.ShouldBe(year);
         var streams = Documents.StreamsOf(year).ToList();
         allocation.Lines.Select(line => line.FundingStream).ShouldBe(streams.Select(stream => $"fundingStreams/{stream}"));
+        amounts.Length.ShouldBe(streams.Count, "one expected amount a stream");
         foreach (var (line, stream, amount) in allocation.Lines.Zip(streams, amounts))
         {
             Pounds(line.RatePerHead).ShouldBe(Documents.Rate(stream, year), stream);
