@@ -44,6 +44,23 @@ internal static class Documents
         [InvestmentImpactFund] = [null, 1_457_218, 2_959_876, 4_509_036, 6_105_783],
     };
 
+    /// <summary>
+    /// The rate per head each stream's row prints or implies (SeedData README judgements 3 and 4), 2019-20 … 2023-24;
+    /// null where the table prints no figure.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, decimal?[]> Rates = new Dictionary<string, decimal?[]>
+    {
+        [Participation] = [1.761m, 1.761m, 1.761m, 1.761m, 1.761m],     // printed "£1.761pwp", 004:3041
+        [AdditionalRoles] = [1.44m, 4.26m, 6.84m, 10.38m, 14.52m],       // "£1.44prp" 004:3043; then 002:181 ÷ 50,000
+        [ClinicalDirector] = [0.514m, 0.684m, 0.684m, 0.684m, 0.684m],   // "£0.514prp" 004:3045; then 004:3045 ÷ the base
+        [ExtendedHours] = [1.099m, 1.464m, 1.464m, 1.464m, 1.464m],      // "£1.099prp" 004:3047; then 004:3047 ÷ the base
+        [CorePcnFunding] = [1.50m, 1.50m, 1.50m, 1.50m, 1.50m],          // "£1.50 prp" 004:3051
+        [ImprovedAccess] = [null, null, 6m, 6m, 6m],                     // "£6 prp" 004:3053
+        [InvestmentImpactFund] = [null, 1.25m, 2.50m, 3.75m, 5.00m],     // 004:3055 ÷ the base (base: 004:3051 ÷ £1.50)
+    };
+
+    public static decimal Rate(string stream, string year) => Rates[stream][Array.IndexOf(Years, year)]!.Value;
+
     public static decimal? Published(string stream, string year) => Table5Published[stream][Array.IndexOf(Years, year)];
 
     public static IEnumerable<string> StreamsOf(string year) => Table5Published.Keys.Where(stream => Published(stream, year) is not null);

@@ -7,25 +7,18 @@ using static Platform.Testing.ProtoValues;
 namespace Finance.Api.Tests;
 
 /// <summary>
-/// The funding rates of Table 5 (004_019362184b449183.txt:3041-3055), listed and set. Setting a rate touches only
-/// clinical-director 2023-24 (and a part-year factor only extended-hours 2019-20), whose amounts no other test asserts.
+/// The funding rates of Table 5 (004_019362184b449183.txt:3041-3055), listed and set. Setting a rate changes every
+/// PCN's clinical-director line of 2023-24 (and a part-year factor, extended-hours of 2019-20), so each test sets it
+/// back to the document's when done; the tests that read those years' figures are in the same collection.
 /// </summary>
 [Collection(AllocationWriters.Name)]
 public sealed class FundingRateTests(FinanceServiceFixture finance)
 {
-    private readonly FinanceService.FinanceServiceClient _client = finance.Finance;
+    /// <summary>The rate the tests below set, and the one whose part-year factor they set; each is set back after.</summary>
+    private const string SetRate = "fundingStreams/clinical-director/rates/2023-24";
+    private const string SetFactor = "fundingStreams/extended-hours/rates/2019-20";
 
-    /// <summary>The rate per head each stream's row prints or implies (SeedData README judgements 3 and 4), 2019-20 … 2023-24.</summary>
-    private static readonly Dictionary<string, decimal?[]> DocumentRates = new()
-    {
-        [Documents.Participation] = [1.761m, 1.761m, 1.761m, 1.761m, 1.761m],     // printed "£1.761pwp", 004:3041
-        [Documents.AdditionalRoles] = [1.44m, 4.26m, 6.84m, 10.38m, 14.52m],       // "£1.44prp" 004:3043; then 002:181 ÷ 50,000
-        [Documents.ClinicalDirector] = [0.514m, 0.684m, 0.684m, 0.684m, 0.684m],   // "£0.514prp" 004:3045; then derived
-        [Documents.ExtendedHours] = [1.099m, 1.464m, 1.464m, 1.464m, 1.464m],      // "£1.099prp" 004:3047; then derived
-        [Documents.CorePcnFunding] = [1.50m, 1.50m, 1.50m, 1.50m, 1.50m],          // "£1.50 prp" 004:3051
-        [Documents.ImprovedAccess] = [null, null, 6m, 6m, 6m],                     // "£6 prp" 004:3053
-        [Documents.InvestmentImpactFund] = [null, 1.25m, 2.50m, 3.75m, 5.00m],     // derived from 004:3055 ÷ the base
-    };
+    private readonly FinanceService.FinanceServiceClient _client = finance.Finance;
 
     [Fact]
     public async Task Every_rate_is_listed_by_stream_then_year_with_the_documents_rate_and_published_amount()
@@ -34,25 +27,27 @@ public sealed class FundingRateTests(FinanceServiceFixture finance)
 
         response.FundingRates.Count.ShouldBe(32);
         response.NextPageToken.ShouldBe("");
-        var expectedOrder = DocumentRates.SelectMany(stream => Documents.Years
+        var expectedOrder = Documents.Rates.SelectMany(stream => Documents.Years
             .Where((_, index) => stream.Value[index] is not null)
             .Select(year => $"fundingStreams/{stream.Key}/rates/{year}"));
         response.FundingRates.Select(rate => rate.Name).ShouldBe(expectedOrder);
         foreach (var rate in response.FundingRates)
         {
             var stream = rate.FundingStream["fundingStreams/".Length..];
-            var index = Documents.IndexOf(rate.Year);
             rate.Name.ShouldBe($"fundingStreams/{stream}/rates/{rate.Year}");
-            Pounds(rate.DocumentRatePerHead).ShouldBe(DocumentRates[stream][index]!.Value, rate.Name);
+            Pounds(rate.DocumentRatePerHead).ShouldBe(Documents.Rate(stream, rate.Year), rate.Name);
             Pounds(rate.PublishedAmount).ShouldBe(Documents.Published(stream, rate.Year)!.Value, rate.Name);
             rate.Basis.ShouldBe(stream == Documents.Participation ? PatientBasis.Weighted : PatientBasis.Registered, rate.Name);
             rate.Source.ShouldContain(Documents.Table5, customMessage: rate.Name);
             rate.StreamDisplayName.ShouldNotBeNullOrEmpty();
-            if (rate.Name == "fundingStreams/clinical-director/rates/2023-24" || rate.Name == "fundingStreams/extended-hours/rates/2019-20")
-                continue; // set by the tests below
+            // The tests below set two rates and then set them back, so every rate and factor is the document's here;
+            // those two may say a user set them.
             Pounds(rate.RatePerHead).ShouldBe(Pounds(rate.DocumentRatePerHead), rate.Name);
             Number(rate.PartYearFactor).ShouldBe(1m, rate.Name);
-            rate.RateSource.ShouldBeOneOf(RateSource.Printed, RateSource.Derived);
+            if (rate.Name is SetRate or SetFactor)
+                rate.RateSource.ShouldBeOneOf(RateSource.Printed, RateSource.Derived, RateSource.Set);
+            else
+                rate.RateSource.ShouldBeOneOf(RateSource.Printed, RateSource.Derived);
         }
         // Printed where the label's rate fits the year, derived otherwise (SeedData README judgements 3-4).
         response.FundingRates.Single(rate => rate.Name == "fundingStreams/core-pcn-funding/rates/2021-22").RateSource.ShouldBe(RateSource.Printed);
@@ -100,82 +95,116 @@ public sealed class FundingRateTests(FinanceServiceFixture finance)
     [Fact]
     public async Task Setting_a_rate_recomputes_that_years_allocations_publishes_them_once_and_keeps_the_documents_rate()
     {
-        const string name = "fundingStreams/clinical-director/rates/2023-24";
         const string stream = "fundingStreams/clinical-director";
         var outboxBefore = await RecalculatedEventsAsync("2023-24");
         var auditBefore = await finance.CountAsync("SELECT count(*) FROM funding_rate_changes WHERE stream_id = 'clinical-director' AND year = '2023-24'");
         var otherYearBefore = await Allocation("pcns/leicester-city-south", "2022-23");
         var request = new UpdateFundingRateRequest
         {
-            FundingRate = new FundingRate { Name = name, RatePerHead = Gbp(0.70m) },
+            FundingRate = new FundingRate { Name = SetRate, RatePerHead = Gbp(0.70m) },
             RequestId = NewRequestId(),
         };
 
-        var updated = await _client.UpdateFundingRateAsync(request);
+        try
+        {
+            var updated = await _client.UpdateFundingRateAsync(request);
 
-        updated.Name.ShouldBe(name);
-        updated.RateSource.ShouldBe(RateSource.Set);
-        Pounds(updated.RatePerHead).ShouldBe(0.70m);
-        // The document's rate stays: £0.684, derived from 835,271 (004_019362184b449183.txt:3045) over the 2023-24 base.
-        Pounds(updated.DocumentRatePerHead).ShouldBe(0.684m);
-        Pounds(updated.PublishedAmount).ShouldBe(835_271m);
-        Number(updated.PartYearFactor).ShouldBe(1m); // no factor given: the current one is kept
+            updated.Name.ShouldBe(SetRate);
+            updated.RateSource.ShouldBe(RateSource.Set);
+            Pounds(updated.RatePerHead).ShouldBe(0.70m);
+            // The document's rate stays: £0.684, derived from 835,271 (004_019362184b449183.txt:3045) over the 2023-24 base.
+            Pounds(updated.DocumentRatePerHead).ShouldBe(0.684m);
+            Pounds(updated.PublishedAmount).ShouldBe(835_271m);
+            Number(updated.PartYearFactor).ShouldBe(1m); // no factor given: the current one is kept
 
-        var allocation = await Allocation("pcns/leicester-city-south", "2023-24");
-        var line = allocation.Lines.Single(l => l.FundingStream == stream);
-        line.RateSource.ShouldBe(RateSource.Set);
-        Pounds(line.RatePerHead).ShouldBe(0.70m);
-        Pounds(line.Amount).ShouldBe(Penny(0.70m * line.Population * Number(line.PartYearFactor)));
-        // Other years keep the document's rate.
-        (await Allocation("pcns/leicester-city-south", "2022-23")).ShouldBe(otherYearBefore);
+            // Leicester City South is paid on its stated 35,417 (000_0b818a8f861e84b5.txt:1896: Walnut St's list is not
+            // printed): 0.70 × 35,417 = £24,791.90 where the document's £0.684 paid 0.684 × 35,417 = £24,225.228.
+            // Its 2023-24 total, 35,417 × 30.929 (the year's seven rates, 1.761 + 14.52 + 0.684 + 1.464 + 1.50 + 6 + 5.00)
+            // = 1,095,412.393, becomes 1,095,412.393 − 24,225.228 + 24,791.90 = 1,095,979.065 → £1,095,979.07 (half a
+            // penny, rounded away from zero).
+            var allocation = await Allocation("pcns/leicester-city-south", "2023-24");
+            var line = allocation.Lines.Single(l => l.FundingStream == stream);
+            line.RateSource.ShouldBe(RateSource.Set);
+            Pounds(line.RatePerHead).ShouldBe(0.70m);
+            line.Population.ShouldBe(35_417);
+            Pounds(line.Amount).ShouldBe(24_791.90m);
+            Pounds(allocation.Total).ShouldBe(1_095_979.07m);
+            // Other years keep the document's rate.
+            (await Allocation("pcns/leicester-city-south", "2022-23")).ShouldBe(otherYearBefore);
 
-        // One PcnAllocationsRecalculated in Finance's outbox, in the write's transaction, for all 25 PCNs of 2023-24.
-        var events = await RecalculatedEventsAsync("2023-24");
-        events.Count.ShouldBe(outboxBefore.Count + 1);
-        var body = System.Text.Json.JsonDocument.Parse(events[^1]).RootElement;
-        var totals = body.GetProperty("allocations").EnumerateArray().ToList();
-        totals.Count.ShouldBe(25);
-        totals.ShouldAllBe(total => total.GetProperty("year").GetString() == "2023-24");
-        var citySouth = totals.Single(total => total.GetProperty("pcnId").GetString() == "leicester-city-south");
-        citySouth.GetProperty("totalPence").GetInt64().ShouldBe((long)(Pounds(allocation.Total) * 100m));
-        (await finance.CountAsync("SELECT count(*) FROM funding_rate_changes WHERE stream_id = 'clinical-director' AND year = '2023-24'"))
-            .ShouldBe(auditBefore + 1);
+            // One PcnAllocationsRecalculated in Finance's outbox, in the write's transaction, for all 25 PCNs of 2023-24.
+            var events = await RecalculatedEventsAsync("2023-24");
+            events.Count.ShouldBe(outboxBefore.Count + 1);
+            var body = System.Text.Json.JsonDocument.Parse(events[^1]).RootElement;
+            var totals = body.GetProperty("allocations").EnumerateArray().ToList();
+            totals.Count.ShouldBe(25);
+            totals.ShouldAllBe(total => total.GetProperty("year").GetString() == "2023-24");
+            var citySouth = totals.Single(total => total.GetProperty("pcnId").GetString() == "leicester-city-south");
+            citySouth.GetProperty("totalPence").GetInt64().ShouldBe(109_597_907);
+            (await finance.CountAsync("SELECT count(*) FROM funding_rate_changes WHERE stream_id = 'clinical-director' AND year = '2023-24'"))
+                .ShouldBe(auditBefore + 1);
 
-        // A retry answers the same and changes nothing more.
-        (await _client.UpdateFundingRateAsync(request)).ShouldBe(updated);
-        (await RecalculatedEventsAsync("2023-24")).Count.ShouldBe(outboxBefore.Count + 1);
-        (await finance.CountAsync("SELECT count(*) FROM funding_rate_changes WHERE stream_id = 'clinical-director' AND year = '2023-24'"))
-            .ShouldBe(auditBefore + 1);
-        (await Allocation("pcns/leicester-city-south", "2023-24")).ShouldBe(allocation);
+            // A retry answers the same and changes nothing more.
+            (await _client.UpdateFundingRateAsync(request)).ShouldBe(updated);
+            (await RecalculatedEventsAsync("2023-24")).Count.ShouldBe(outboxBefore.Count + 1);
+            (await finance.CountAsync("SELECT count(*) FROM funding_rate_changes WHERE stream_id = 'clinical-director' AND year = '2023-24'"))
+                .ShouldBe(auditBefore + 1);
+            (await Allocation("pcns/leicester-city-south", "2023-24")).ShouldBe(allocation);
 
-        var listed = await _client.ListFundingRatesAsync(new ListFundingRatesRequest { Parent = stream, Year = "2023-24" });
-        listed.FundingRates.ShouldHaveSingleItem().ShouldBe(updated);
+            var listed = await _client.ListFundingRatesAsync(new ListFundingRatesRequest { Parent = stream, Year = "2023-24" });
+            listed.FundingRates.ShouldHaveSingleItem().ShouldBe(updated);
+        }
+        finally
+        {
+            await SetBackAsync(SetRate, 0.684m);
+        }
+
+        // Set back, the line is the document's again: 0.684 × 35,417 = 24,225.228 → £24,225.23, total £1,095,412.39.
+        var restored = await Allocation("pcns/leicester-city-south", "2023-24");
+        Pounds(restored.Lines.Single(l => l.FundingStream == stream).Amount).ShouldBe(24_225.23m);
+        Pounds(restored.Total).ShouldBe(1_095_412.39m);
     }
 
     [Fact]
     public async Task Setting_a_part_year_factor_pays_that_share_but_the_reconciliation_still_reproduces_the_documents_figure()
     {
-        const string name = "fundingStreams/extended-hours/rates/2019-20";
-        var updated = await _client.UpdateFundingRateAsync(new UpdateFundingRateRequest
+        try
         {
-            FundingRate = new FundingRate { Name = name, RatePerHead = Gbp(1.099m), PartYearFactor = Dec("0.75") },
-            RequestId = NewRequestId(),
-        });
+            var updated = await _client.UpdateFundingRateAsync(new UpdateFundingRateRequest
+            {
+                FundingRate = new FundingRate { Name = SetFactor, RatePerHead = Gbp(1.099m), PartYearFactor = Dec("0.75") },
+                RequestId = NewRequestId(),
+            });
 
-        Number(updated.PartYearFactor).ShouldBe(0.75m);
-        Pounds(updated.DocumentRatePerHead).ShouldBe(1.099m);
-        var line = (await Allocation("pcns/the-leicester-foxes", "2019-20")).Lines.Single(l => l.FundingStream == "fundingStreams/extended-hours");
-        Number(line.PartYearFactor).ShouldBe(0.75m);
-        Pounds(line.Amount).ShouldBe(Penny(1.099m * line.Population * 0.75m));
+            Number(updated.PartYearFactor).ShouldBe(0.75m);
+            Pounds(updated.DocumentRatePerHead).ShouldBe(1.099m);
+            // The Leicester Foxes: 33,498 (000_0b818a8f861e84b5.txt:487, the City table's total of its seven lists):
+            // 1.099 × 33,498 × 0.75 = 27,610.7265 → £27,610.73.
+            var line = (await Allocation("pcns/the-leicester-foxes", "2019-20")).Lines
+                .Single(l => l.FundingStream == "fundingStreams/extended-hours");
+            Number(line.PartYearFactor).ShouldBe(0.75m);
+            line.Population.ShouldBe(33_498);
+            Pounds(line.Amount).ShouldBe(27_610.73m);
 
-        // The document computed 1,049,481 (004_019362184b449183.txt:3047) at £1.099 a head for the whole (July-March)
-        // year, factor 1 (SeedData README judgement 6): the figure alone implies 1,049,481 / 1.099 = 954,941.7652 patients.
-        // A factor set since is the user's, not the document's, so it must not change what the document implies.
-        var report = await _client.GetReconciliationReportAsync(new GetReconciliationReportRequest { Name = "reconciliationReports/2019-20" });
-        var reconciled = report.Lines.Single(l => l.FundingStream == "fundingStreams/extended-hours");
-        Pounds(reconciled.DocumentRatePerHead).ShouldBe(1.099m);
-        Number(reconciled.ImpliedBasePopulation).ShouldBe(Math.Round(1_049_481m / 1.099m, 4));
-        Number(reconciled.PartYearFactor).ShouldBe(1m);
+            // The document computed 1,049,481 (004_019362184b449183.txt:3047) at £1.099 a head for the whole (July-March)
+            // year, factor 1 (SeedData README judgement 6): the figure alone implies 1,049,481 / 1.099 = 954,941.7652 patients.
+            // A factor set since is the user's, not the document's, so it must not change what the document implies.
+            var report = await _client.GetReconciliationReportAsync(new GetReconciliationReportRequest { Name = "reconciliationReports/2019-20" });
+            var reconciled = report.Lines.Single(l => l.FundingStream == "fundingStreams/extended-hours");
+            Pounds(reconciled.DocumentRatePerHead).ShouldBe(1.099m);
+            Number(reconciled.ImpliedBasePopulation).ShouldBe(954_941.7652m);
+            Number(reconciled.PartYearFactor).ShouldBe(1m);
+        }
+        finally
+        {
+            await SetBackAsync(SetFactor, 1.099m);
+        }
+
+        // Set back: 1.099 × 33,498 = 36,814.302 → £36,814.30, the whole year again.
+        var restored = (await Allocation("pcns/the-leicester-foxes", "2019-20")).Lines
+            .Single(l => l.FundingStream == "fundingStreams/extended-hours");
+        Number(restored.PartYearFactor).ShouldBe(1m);
+        Pounds(restored.Amount).ShouldBe(36_814.30m);
     }
 
     [Fact]
@@ -221,6 +250,17 @@ public sealed class FundingRateTests(FinanceServiceFixture finance)
     private async Task<IReadOnlyList<string>> Refused(FundingRate rate) =>
         await RpcAssert.FailsWithFieldViolations(async () =>
             await _client.UpdateFundingRateAsync(new UpdateFundingRateRequest { FundingRate = rate, RequestId = NewRequestId() }));
+
+    /// <summary>
+    /// Sets a rate back to the document's, factor 1, so the tests that expect the documents' figures for 2019-20 and
+    /// 2023-24 (AllocationTests, in the same collection) find them whichever runs first.
+    /// </summary>
+    private async Task SetBackAsync(string name, decimal documentRate) =>
+        await _client.UpdateFundingRateAsync(new UpdateFundingRateRequest
+        {
+            FundingRate = new FundingRate { Name = name, RatePerHead = Gbp(documentRate), PartYearFactor = Dec("1") },
+            RequestId = NewRequestId(),
+        });
 
     private async Task<PcnAllocation> Allocation(string pcn, string year) =>
         await _client.GetPcnAllocationAsync(new GetPcnAllocationRequest { Name = $"{pcn}/allocations/{year}" });

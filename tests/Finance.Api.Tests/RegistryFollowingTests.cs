@@ -14,7 +14,10 @@ namespace Finance.Api.Tests;
 /// current from the registry's events over RabbitMQ. These tests change the registry through its own gRPC API and watch
 /// Finance follow (within a bounded wait), and stop the registry to see Finance keep answering. Each change uses PCNs no
 /// other test asserts absolute figures for: salutem; aegis-healthcare and millennium; belgrave-spinney and the-leicester-foxes;
-/// leicester-city-university; leicester-central; city-care-alliance.
+/// leicester-city-university; leicester-central; city-care-alliance. Every change is dated so that it reaches only 2021-22
+/// and later, except Asquith's (every year), which is undone at the end, since AllocationTests expects LLR's 2019-20 and
+/// 2020-21 as the documents give them. Transfers move practices of known size between PCNs whose every list is known
+/// (paid on their lists' sum), where the registry's population rules all agree.
 /// </summary>
 [Collection(AllocationWriters.Name)]
 public sealed class RegistryFollowingTests(FinanceServiceFixture finance)
@@ -65,21 +68,27 @@ public sealed class RegistryFollowingTests(FinanceServiceFixture finance)
 
         var after = await Eventually.Until(() => AllocationsAsync("salutem"), allocations => allocations["2021-22"].Lines[0].Population != 35_455,
             "Finance's 2021-22 allocation for salutem follows the new list size");
-        foreach (var year in new[] { "2021-22", "2022-23", "2023-24" })
+        // Each line at the documents' rates (Documents.Rates) on 35,455 + 279 = 35,734 patients, then the total rounded once.
+        var expected = new Dictionary<string, (decimal[] Lines, decimal Total)>
         {
+            // 2021-22: 35,734 × 1.761 = 62,927.574, 6.84 = 244,420.56, 0.684 = 24,442.056, 1.464 = 52,314.576, 1.50 = 53,601.00, 6 = 214,404,
+            //   2.50 = 89,335.00; total 741,444.766 → 741,444.77 (was 35,455 × 20.749 = 735,655.795 → 735,655.80)
+            ["2021-22"] = ([62_927.57m, 244_420.56m, 24_442.06m, 52_314.58m, 53_601.00m, 214_404.00m, 89_335.00m], 741_444.77m),
+            // 2022-23: 35,734 × 1.761 = 62,927.574, 10.38 = 370,918.92, 0.684 = 24,442.056, 1.464 = 52,314.576, 1.50 = 53,601.00, 6 = 214,404,
+            //   3.75 = 134,002.50; total 912,610.626 → 912,610.63 (was 35,455 × 25.539 = 905,485.245 → 905,485.25)
+            ["2022-23"] = ([62_927.57m, 370_918.92m, 24_442.06m, 52_314.58m, 53_601.00m, 214_404.00m, 134_002.50m], 912_610.63m),
+            // 2023-24: 35,734 × 1.761 = 62,927.574, 14.52 = 518,857.68, 0.684 = 24,442.056, 1.464 = 52,314.576, 1.50 = 53,601.00, 6 = 214,404,
+            //   5.00 = 178,670.00; total 1,105,216.886 → 1,105,216.89 (was 35,455 × 30.929 = 1,096,587.695 → 1,096,587.70)
+            ["2023-24"] = ([62_927.57m, 518_857.68m, 24_442.06m, 52_314.58m, 53_601.00m, 214_404.00m, 178_670.00m], 1_105_216.89m),
+        };
+        var totalsBefore = new Dictionary<string, decimal> { ["2021-22"] = 735_655.80m, ["2022-23"] = 905_485.25m, ["2023-24"] = 1_096_587.70m };
+        foreach (var (year, (lines, total)) in expected)
+        {
+            Pounds(before[year].Total).ShouldBe(totalsBefore[year], year);
             var allocation = after[year];
-            allocation.Lines.ShouldAllBe(line => line.Population == 35_455 + 279, year);
-            foreach (var line in allocation.Lines)
-            {
-                var old = before[year].Lines.Single(l => l.FundingStream == line.FundingStream);
-                var rate = Pounds(line.RatePerHead);
-                var factor = Number(line.PartYearFactor);
-                rate.ShouldBe(Pounds(old.RatePerHead), $"{year} {line.FundingStream}");
-                Pounds(line.Amount).ShouldBe(Penny(rate * 35_734 * factor), $"{year} {line.FundingStream}");
-                // The change is the rate on the 279 extra patients (each side rounded to the penny once).
-                (Pounds(line.Amount) - Pounds(old.Amount)).ShouldBe(rate * 279 * factor, tolerance: 0.01m, $"{year} {line.FundingStream}");
-            }
-            Pounds(allocation.Total).ShouldBe(Penny(allocation.Lines.Sum(AllocationTests.Exact)), year);
+            allocation.Lines.ShouldAllBe(line => line.Population == 35_734, year);
+            allocation.Lines.Select(line => Pounds(line.Amount)).ShouldBe(lines, year);
+            Pounds(allocation.Total).ShouldBe(total, year);
         }
         after["2019-20"].ShouldBe(before["2019-20"]);
         after["2020-21"].ShouldBe(before["2020-21"]);
@@ -118,17 +127,21 @@ public sealed class RegistryFollowingTests(FinanceServiceFixture finance)
         var millennium = await Eventually.Until(() => AllocationsAsync("millennium"), a => a["2023-24"].Lines[0].Population == 50_971 + 3_441,
             "Finance's 2023-24 allocation for millennium gains Heatherbrook");
 
-        var lost = Pounds(aegisBefore["2023-24"].Total) - Pounds(aegis["2023-24"].Total);
-        var gained = Pounds(millennium["2023-24"].Total) - Pounds(millenniumBefore["2023-24"].Total);
-        lost.ShouldBeGreaterThan(0m);
-        // Each PCN's total is rounded on its own, so what one loses and the other gains agree to within a penny.
-        gained.ShouldBe(lost, tolerance: 0.01m);
-        foreach (var allocation in new[] { aegis["2023-24"], millennium["2023-24"] })
-        {
-            foreach (var line in allocation.Lines)
-                Pounds(line.Amount).ShouldBe(Penny(AllocationTests.Exact(line)), $"{allocation.Pcn} {line.FundingStream}");
-            Pounds(allocation.Total).ShouldBe(Penny(allocation.Lines.Sum(AllocationTests.Exact)), allocation.Pcn);
-        }
+        // 2023-24 pays 30.929 a patient (1.761 + 14.52 + 0.684 + 1.464 + 1.50 + 6 + 5.00, Documents.Rates), so Heatherbrook's
+        // 3,441 carry 106,426.689. Aegis: 41,104 × 30.929 = 1,271,305.616 → 1,271,305.62, then 37,663 × 30.929 = 1,164,878.927
+        // → 1,164,878.93. Millennium: 50,971 × 30.929 = 1,576,482.059 → 1,576,482.06, then 54,412 × 30.929 = 1,682,908.748
+        // → 1,682,908.75. Each loses or gains 106,426.69.
+        Pounds(aegisBefore["2023-24"].Total).ShouldBe(1_271_305.62m);
+        Pounds(aegis["2023-24"].Total).ShouldBe(1_164_878.93m);
+        Pounds(millenniumBefore["2023-24"].Total).ShouldBe(1_576_482.06m);
+        Pounds(millennium["2023-24"].Total).ShouldBe(1_682_908.75m);
+        // Line by line, in Table 5's order: 37,663 and 54,412 × each rate.
+        aegis["2023-24"].Lines.Select(line => Pounds(line.Amount)).ShouldBe(
+            // 66,324.543, 546,866.76, 25,761.492, 55,138.632, 56,494.50, 225,978, 188,315
+            [66_324.54m, 546_866.76m, 25_761.49m, 55_138.63m, 56_494.50m, 225_978.00m, 188_315.00m]);
+        millennium["2023-24"].Lines.Select(line => Pounds(line.Amount)).ShouldBe(
+            // 95,819.532, 790,062.24, 37,217.808, 79,659.168, 81,618.00, 326,472, 272,060
+            [95_819.53m, 790_062.24m, 37_217.81m, 79_659.17m, 81_618.00m, 326_472.00m, 272_060.00m]);
 
         var llrAfter = await _finance.GetSystemAllocationAsync(new GetSystemAllocationRequest { Name = "systemAllocations/2023-24" });
         Pounds(llrAfter.LlrTotal).ShouldBe(Pounds(llrBefore.LlrTotal));
@@ -146,7 +159,7 @@ public sealed class RegistryFollowingTests(FinanceServiceFixture finance)
     public async Task A_list_size_dated_before_a_transfer_keeps_the_transfer_in_finances_copy()
     {
         // Canon St (LLR080, 3,197 patients, 000_0b818a8f861e84b5.txt:481) leaves Belgrave & Spinney (45,774, 000:1888) for
-        // The Leicester Foxes (33,498, 000:1889) on 1 October 2022.
+        // The Leicester Foxes (33,498, 000:487; 000:1889 misprints it "33.498") on 1 October 2022.
         await _registry.TransferPracticeAsync(new TransferPracticeRequest
         {
             Name = "practices/LLR080", TargetPcn = "pcns/the-leicester-foxes", EffectiveDate = Date(2022, 10, 1), RequestId = NewRequestId(),
@@ -258,24 +271,44 @@ public sealed class RegistryFollowingTests(FinanceServiceFixture finance)
     [Fact]
     public async Task A_list_size_dated_before_the_practice_joined_its_pcn_still_reaches_finance()
     {
-        // Asquith Surgery (LLR121, 4,095 patients on 20 June 2019, 000:506) is found to have listed 4,200 on 25 June 2019:
-        // before the networks started on 1 July 2019 (000:1164), but the latest list on 1 July 2019 and after.
-        // City Care Alliance (38,589, 000:1894) gains 105 patients in every year.
+        // Asquith Surgery (LLR121, 4,095 patients on 20 June 2019, 000_0b818a8f861e84b5.txt:506) is found to have listed
+        // 4,200 on 25 June 2019: before the networks started on 1 July 2019 (000:1164), but the latest list on 1 July 2019
+        // and after. City Care Alliance (38,589, 000:1894) gains 105 patients in every year.
+        try
+        {
+            await RecordAsquithAsync(Date(2019, 6, 25), 4_200);
+            var registry = await _registry.GetPcnAsync(new GetPcnRequest { Name = "pcns/city-care-alliance", AsAtDate = Date(2019, 7, 1) });
+            registry.Population.Patients.ShouldBe(38_589 + 105);
+
+            var allocations = await Eventually.Until(() => AllocationsAsync("city-care-alliance"),
+                a => a.Values.All(allocation => allocation.Lines[0].Population == 38_589 + 105),
+                "Finance's allocations for city-care-alliance follow Asquith's 25 June 2019 list (the registry's ListSizeRecorded " +
+                "event names no affected PCN, as the practice had none on that date, so Finance never hears of it)");
+            allocations["2019-20"].Lines[0].Population.ShouldBe(registry.Population.Patients);
+            // 2020-21 pays 10.919 a patient (Documents.Rates): 38,694 × 10.919 = 422,499.786 → £422,499.79.
+            Pounds(allocations["2020-21"].Total).ShouldBe(422_499.79m);
+        }
+        finally
+        {
+            // A change to every year of one PCN changes LLR's every year: the 4,095 the document prints is recorded again,
+            // as the latest list before 1 July 2019, so the tests that expect the documents' 2019-20 and 2020-21 find them.
+            await RecordAsquithAsync(Date(2019, 6, 26), 4_095);
+        }
+
+        // 38,589 × 10.919 = 421,353.291 → £421,353.29 again.
+        var restored = await Eventually.Until(() => AllocationsAsync("city-care-alliance"),
+            a => a.Values.All(allocation => allocation.Lines[0].Population == 38_589),
+            "Finance's allocations for city-care-alliance follow Asquith's printed list recorded again");
+        Pounds(restored["2020-21"].Total).ShouldBe(421_353.29m);
+    }
+
+    private async Task RecordAsquithAsync(Google.Type.Date asAt, long patients) =>
         await _registry.CreateListSizeAsync(new CreateListSizeRequest
         {
             Parent = "practices/LLR121",
-            ListSize = new ListSize { AsAtDate = Date(2019, 6, 25), RegisteredPatients = 4_200 },
+            ListSize = new ListSize { AsAtDate = asAt, RegisteredPatients = patients },
             RequestId = NewRequestId(),
         });
-        var registry = await _registry.GetPcnAsync(new GetPcnRequest { Name = "pcns/city-care-alliance", AsAtDate = Date(2019, 7, 1) });
-        registry.Population.Patients.ShouldBe(38_589 + 105);
-
-        var allocations = await Eventually.Until(() => AllocationsAsync("city-care-alliance"),
-            a => a.Values.All(allocation => allocation.Lines[0].Population == 38_589 + 105),
-            "Finance's allocations for city-care-alliance follow Asquith's 25 June 2019 list (the registry's ListSizeRecorded " +
-            "event names no affected PCN, as the practice had none on that date, so Finance never hears of it)");
-        allocations["2019-20"].Lines[0].Population.ShouldBe(registry.Population.Patients);
-    }
 
     [Fact]
     public async Task Finance_keeps_answering_from_its_own_copy_while_the_registry_is_down()

@@ -48,10 +48,14 @@ public sealed class InboxTests(MessagingFixture servers)
             // Published straight to the bus: with the database down there is no outbox to write to.
             await service.Bus.Publish(message, context => context.MessageId = messageId, TestContext.Current.CancellationToken);
 
-            // Far longer than the ordinary retries take (a few hundred milliseconds here), and still it is not parked.
-            await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+            // The consumer is tried again and again: more often than a failing consumer is before its message is parked
+            // (the first attempt and RetryLimit retries), so had the outage been treated as a failure, this would not pass.
+            var attempts = service.Host.Services.GetRequiredService<AttemptCounter>();
+            await Eventually.Until(() => Task.FromResult(attempts.Count), count => count > MessagingTestHost.RetryLimit + 2,
+                "the consumer retried past the ordinary retry limit while the database is down", Delivery);
             consumed.Faulted.ShouldBe(0);
             consumed.Completed(messageId).ShouldBe(0);
+            (await ErrorQueueDepthAsync(service.QueueNameOf<DatabaseOutageConsumer>() + "_error")).ShouldBe(0u);
         }
         finally
         {
@@ -72,26 +76,10 @@ public sealed class InboxTests(MessagingFixture servers)
 
         var messageId = await service.WriteAsync(message);
 
+        await Eventually.Until(() => ErrorQueueDepthAsync(errorQueue), count => count == 1, $"one message in {errorQueue}", Delivery);
+
         var factory = new ConnectionFactory { Uri = new Uri(servers.AmqpUri) };
         await using var connection = await factory.CreateConnectionAsync(TestContext.Current.CancellationToken);
-
-        // MassTransit declares the error queue when it first faults a message into it; until then a passive declare
-        // fails, and closes its channel, hence a channel per probe.
-        await Eventually.Until(
-            async () =>
-            {
-                await using var probe = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
-                try
-                {
-                    return (await probe.QueueDeclarePassiveAsync(errorQueue, TestContext.Current.CancellationToken)).MessageCount;
-                }
-                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-                {
-                    return 0u;
-                }
-            },
-            count => count == 1, $"one message in {errorQueue}", Delivery);
-
         await using var channel = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
         var faulted = await channel.BasicGetAsync(errorQueue, autoAck: false, TestContext.Current.CancellationToken);
         faulted.ShouldNotBeNull();
@@ -101,5 +89,23 @@ public sealed class InboxTests(MessagingFixture servers)
         service.Host.Services.GetRequiredService<AttemptCounter>().Count.ShouldBe(MessagingTestHost.RetryLimit + 1);
         (await service.CountHandledAsync(message.Key)).ShouldBe(0);
         (await service.CountInboxAsync(messageId)).ShouldBe(0);
+    }
+
+    /// <summary>How many messages wait in an error queue; 0 while there is none.</summary>
+    private async Task<uint> ErrorQueueDepthAsync(string errorQueue)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(servers.AmqpUri) };
+        await using var connection = await factory.CreateConnectionAsync(TestContext.Current.CancellationToken);
+        // MassTransit declares the error queue when it first faults a message into it; until then a passive declare
+        // fails, and closes its channel.
+        await using var probe = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
+        try
+        {
+            return (await probe.QueueDeclarePassiveAsync(errorQueue, TestContext.Current.CancellationToken)).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return 0u;
+        }
     }
 }

@@ -29,7 +29,14 @@ public sealed class BrokerOutageConsumer(NpgsqlDataSource dataSource) : Recordin
 
 public sealed class DuplicateDeliveryConsumer(NpgsqlDataSource dataSource) : RecordingConsumer<DuplicateDeliveryEvent>(dataSource);
 
-public sealed class DatabaseOutageConsumer(NpgsqlDataSource dataSource) : RecordingConsumer<DatabaseOutageEvent>(dataSource);
+/// <summary>
+/// Counts its delivery attempts as they start: MassTransit builds a consumer for each attempt, retries included, and
+/// with the database down an attempt fails before <see cref="RecordingConsumer{T}.HandleAsync"/> could count it.
+/// </summary>
+public sealed class DatabaseOutageConsumer : RecordingConsumer<DatabaseOutageEvent>
+{
+    public DatabaseOutageConsumer(NpgsqlDataSource dataSource, AttemptCounter attempts) : base(dataSource) => attempts.Increment();
+}
 
 public sealed class RollbackConsumer(NpgsqlDataSource dataSource) : RecordingConsumer<RollbackEvent>(dataSource);
 
