@@ -73,7 +73,7 @@ public sealed class ConvergenceTests(SystemFixture platform)
         outcomes.GetValueOrDefault("list size OK").ShouldBeGreaterThanOrEqualTo(10, summary);
 
         // Writes have stopped: wait until Finance holds what the registry answers for the PCNs written to...
-        await Eventually.Until(() => DifferencesAsync(Pcns), differences => differences.Count == 0,
+        await Eventually.Until(async () => string.Join("; ", await DifferencesAsync(Pcns)), differences => differences.Length == 0,
             "Finance's populations equal the registry's for every written PCN and reference date", TimeSpan.FromSeconds(90));
 
         // ...then every event was applied exactly once, and every PCN agrees, not only those written to.
