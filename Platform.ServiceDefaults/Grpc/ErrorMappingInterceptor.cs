@@ -36,10 +36,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         switch (exception)
         {
             case InvalidArgumentException invalid:
-                var badRequest = new BadRequest();
-                badRequest.FieldViolations.AddRange(invalid.Violations.Select(v =>
-                    new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
-                return Rpc(Code.InvalidArgument, invalid.Message, badRequest);
+                return InvalidArgument(invalid.Violations);
 
             case NotFoundException notFound:
                 return Rpc(Code.NotFound, notFound.Message,
@@ -65,6 +62,29 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
                 logger.LogError(exception, "Unhandled error in {Method}", method);
                 return Rpc(Code.Internal, "An internal error occurred; it has been logged.", null);
         }
+    }
+
+    /// <summary>The most field violations an answer lists; the rest are counted. Each quotes at most a short prefix of its input.</summary>
+    public const int MaxFieldViolations = 10;
+
+    /// <summary>Where the message of an INVALID_ARGUMENT is cut; the details still hold each listed violation whole.</summary>
+    public const int MaxMessageLength = 1_000;
+
+    /// <summary>
+    /// INVALID_ARGUMENT with the first <see cref="MaxFieldViolations"/> violations, in the message and as BadRequest, and
+    /// how many more there were: a request naming 2,000 bad practices once got an answer whose trailers outgrew what
+    /// an HTTP/2 client accepts (64 KB of headers), so the caller saw UNAVAILABLE instead of its mistake.
+    /// </summary>
+    private static RpcException InvalidArgument(IReadOnlyList<FieldViolation> violations)
+    {
+        var listed = violations.Take(MaxFieldViolations).ToList();
+        var badRequest = new BadRequest();
+        badRequest.FieldViolations.AddRange(listed.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+        var message = string.Join("; ", listed.Select(v => $"{v.Field}: {v.Description}"));
+        if (message.Length > MaxMessageLength) message = message[..MaxMessageLength] + "…";
+        if (violations.Count > listed.Count || message.EndsWith('…'))
+            message += $" ({violations.Count:N0} field violations; the details list the first {listed.Count}.)";
+        return Rpc(Code.InvalidArgument, message, badRequest);
     }
 
     private static RpcException Rpc(Code code, string message, Google.Protobuf.IMessage? detail)
