@@ -54,7 +54,8 @@ public static class PlatformTopology
 
     /// <summary>
     /// A gRPC service: its "grpc" (HTTP/2) and "http" (HTTP/1: /health, /alive) endpoints come from Kestrel:Endpoints
-    /// in its appsettings.json; here they get their stable ports, and readiness is its /health.
+    /// in its appsettings.json; here they get their stable ports, and readiness is its /health. Each signs its page tokens
+    /// with a key of its own that outlives restarts.
     /// </summary>
     private static IResourceBuilder<ProjectResource> AddService<TProject>(
         this IDistributedApplicationBuilder builder, string name, int httpPort, int grpcPort)
@@ -62,7 +63,8 @@ public static class PlatformTopology
         builder.AddProject<TProject>(name)
             .WithEndpoint("http", endpoint => endpoint.Port = Aspire.Hosting.LocalServers.Port(builder, name, "http", httpPort))
             .WithEndpoint("grpc", endpoint => endpoint.Port = Aspire.Hosting.LocalServers.Port(builder, name, "grpc", grpcPort))
-            .WithHttpHealthCheck("/health", endpointName: "http");
+            .WithHttpHealthCheck("/health", endpointName: "http")
+            .WithPageTokenKey();
 
     private static (IResourceBuilder<IResourceWithConnectionString> PracticesDb, IResourceBuilder<IResourceWithConnectionString> FinanceDb,
         IResourceBuilder<IResourceWithConnectionString> Messaging) MachineServers(IDistributedApplicationBuilder builder)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Platform.ServiceDefaults.Grpc;
 
 namespace Microsoft.Extensions.Hosting;
@@ -35,6 +36,9 @@ public static class ServiceDefaultsExtensions
             // Callers are other systems: say what went wrong in the status message, never a stack trace.
             options.EnableDetailedErrors = false;
         });
+        // A body that cannot be decoded is INVALID_ARGUMENT: grpc-dotnet decodes before any interceptor runs.
+        builder.Services.AddUnparsableRequestsAsInvalidArgument();
+        builder.AddPageTokenSigning();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks(options =>
         {
@@ -43,6 +47,38 @@ public static class ServiceDefaultsExtensions
             options.Services.Map("liveness", check => check.Tags.Contains(LiveTag));
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Page tokens are signed with <c>PageTokens:SigningKey</c> (the AppHost gives each service one, kept across
+    /// restarts); a service started without one signs with a key of its own, and says so, since its tokens will not
+    /// outlive the process.
+    /// </summary>
+    public static TBuilder AddPageTokenSigning<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var key = builder.Configuration[PageTokens.SigningKeySetting];
+        if (string.IsNullOrEmpty(key))
+        {
+            PageTokens.Signer = PageTokenSigner.WithRandomKey();
+            builder.Services.AddHostedService<RandomPageTokenKeyWarning>();
+        }
+        else
+        {
+            PageTokens.Signer = PageTokenSigner.FromSetting(key);
+        }
+        return builder;
+    }
+
+    private sealed class RandomPageTokenKeyWarning(ILogger<RandomPageTokenKeyWarning> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            logger.LogWarning("{Setting} is not set: page tokens are signed with a random key, so those issued now stop working when this "
+                + "service restarts (the AppHost sets a key that lasts).", PageTokens.SigningKeySetting);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -58,6 +94,8 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // A unary call whose gRPC frame is malformed is INVALID_ARGUMENT, before grpc-dotnet reads it.
+        app.UseRequestFramingAsInvalidArgument();
         app.MapHealthChecks("/health");
         app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
         app.MapGrpcHealthChecksService();

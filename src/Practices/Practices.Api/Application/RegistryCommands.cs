@@ -20,7 +20,7 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
         var connection = transaction.Connection!;
         var practice = await LoadPracticeAsync(transaction, command.PracticeId, cancellationToken);
         if (command.ETag is { } etag && etag != practice.ETag)
-            throw new ConcurrencyConflictException($"Practice {practice.Id} changed since it was read (etag {etag}, now {practice.ETag}); read it again.");
+            throw new ConcurrencyConflictException($"Practice {practice.Id} changed since it was read (etag {Quoted.Input(etag)}, now {practice.ETag}); read it again.");
 
         var pcns = await RegistryStore.LoadPcnsAsync(connection, transaction, cancellationToken);
         var target = pcns.GetValueOrDefault(command.TargetPcnId) ?? throw RegistryQueries.PcnNotFound(command.TargetPcnId);

@@ -74,9 +74,9 @@ public static class RequestParsing
         DateOnly? before = null;
         if (page.After is not null)
         {
-            // Tokens are opaque, not signed: one edited by hand must be refused as bad input, not crash the call.
+            // A signed token carries the date this service wrote; anything else is still refused rather than crash the call.
             if (DateOnly.TryParseExact(page.After, "yyyy-MM-dd", out var date)) before = date;
-            else validation.Add("page_token", "is not a token this query returned; start again without a token.");
+            else validation.Add("page_token", PageTokens.InvalidTokenDescription);
         }
         validation.ThrowIfInvalid();
         return new ListSizesQuery(practiceId, before, page);
