@@ -75,6 +75,5 @@ public sealed class AllocationRecalculation(
         AllocationChangeReason.ListSizeRecorded => AdjustmentReason.ListSizeRecorded,
         AllocationChangeReason.PracticesMerged => AdjustmentReason.PracticesMerged,
         AllocationChangeReason.FundingRateChanged => AdjustmentReason.FundingRateChanged,
-        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "not a change Finance recomputes for"),
     };
 }

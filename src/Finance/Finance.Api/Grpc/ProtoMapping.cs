@@ -176,7 +176,7 @@ public static class ProtoMapping
         {
             Domain.Reconciliation.ReproductionStatus.Reproduced => Llr.Finance.V1.ReproductionStatus.Reproduced,
             Domain.Reconciliation.ReproductionStatus.ByConstruction => Llr.Finance.V1.ReproductionStatus.ByConstruction,
-            _ => Llr.Finance.V1.ReproductionStatus.NotReproduced,
+            Domain.Reconciliation.ReproductionStatus.NotReproduced => Llr.Finance.V1.ReproductionStatus.NotReproduced,
         },
         Reproduced = ProtoMoney.FromOptional(line.Reproduced),
         ReproducedDifference = ProtoMoney.FromOptional(line.ReproducedDifference),
@@ -289,7 +289,7 @@ public static class ProtoMapping
             {
                 Domain.Budgets.BudgetRowKind.Line => Llr.Finance.V1.BudgetRowKind.Line,
                 Domain.Budgets.BudgetRowKind.Subtotal => Llr.Finance.V1.BudgetRowKind.Subtotal,
-                _ => Llr.Finance.V1.BudgetRowKind.Total,
+                Domain.Budgets.BudgetRowKind.Total => Llr.Finance.V1.BudgetRowKind.Total,
             },
             Source = row.Source,
         };
@@ -312,23 +312,29 @@ public static class ProtoMapping
         Domain.Arrs.ArrsRole.SocialPrescriber => Llr.Finance.V1.ArrsRole.SocialPrescriber,
         Domain.Arrs.ArrsRole.Physiotherapist => Llr.Finance.V1.ArrsRole.Physiotherapist,
         Domain.Arrs.ArrsRole.PhysicianAssociate => Llr.Finance.V1.ArrsRole.PhysicianAssociate,
-        _ => Llr.Finance.V1.ArrsRole.CommunityParamedic,
+        Domain.Arrs.ArrsRole.CommunityParamedic => Llr.Finance.V1.ArrsRole.CommunityParamedic,
     };
 
     private static Google.Type.Decimal Decimal(decimal value) => new() { Value = value.ToString(CultureInfo.InvariantCulture) };
 
 
-    private static Llr.Finance.V1.PatientBasis Basis(Domain.Model.PatientBasis basis) =>
-        basis == Domain.Model.PatientBasis.Weighted ? Llr.Finance.V1.PatientBasis.Weighted : Llr.Finance.V1.PatientBasis.Registered;
+    private static Llr.Finance.V1.PatientBasis Basis(Domain.Model.PatientBasis basis) => basis switch
+    {
+        Domain.Model.PatientBasis.Registered => Llr.Finance.V1.PatientBasis.Registered,
+        Domain.Model.PatientBasis.Weighted => Llr.Finance.V1.PatientBasis.Weighted,
+    };
 
-    private static Llr.Finance.V1.PopulationSource Source(Domain.Model.PopulationSource source) =>
-        source == Domain.Model.PopulationSource.Stated ? Llr.Finance.V1.PopulationSource.Stated : Llr.Finance.V1.PopulationSource.Computed;
+    private static Llr.Finance.V1.PopulationSource Source(Domain.Model.PopulationSource source) => source switch
+    {
+        Domain.Model.PopulationSource.Computed => Llr.Finance.V1.PopulationSource.Computed,
+        Domain.Model.PopulationSource.Stated => Llr.Finance.V1.PopulationSource.Stated,
+    };
 
     private static Llr.Finance.V1.RateSource Source(Domain.Model.RateSource source) => source switch
     {
         Domain.Model.RateSource.Printed => Llr.Finance.V1.RateSource.Printed,
         Domain.Model.RateSource.Derived => Llr.Finance.V1.RateSource.Derived,
-        _ => Llr.Finance.V1.RateSource.Set,
+        Domain.Model.RateSource.Set => Llr.Finance.V1.RateSource.Set,
     };
 
     // ---- Financial years ----------------------------------------------------------------------------------------------
@@ -395,7 +401,7 @@ public static class ProtoMapping
                 AdjustmentReason.PracticeTransferred => Llr.Finance.V1.AdjustmentCause.Types.Kind.PracticeTransferred,
                 AdjustmentReason.ListSizeRecorded => Llr.Finance.V1.AdjustmentCause.Types.Kind.ListSizeRecorded,
                 AdjustmentReason.PracticesMerged => Llr.Finance.V1.AdjustmentCause.Types.Kind.PracticesMerged,
-                _ => Llr.Finance.V1.AdjustmentCause.Types.Kind.FundingRateChanged,
+                AdjustmentReason.FundingRateChanged => Llr.Finance.V1.AdjustmentCause.Types.Kind.FundingRateChanged,
             },
             MessageId = cause.MessageId?.ToString() ?? "",
             RequestId = cause.RequestId?.ToString() ?? "",

@@ -239,7 +239,6 @@ public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
         AdjustmentReason.ListSizeRecorded => "list-size-recorded",
         AdjustmentReason.PracticesMerged => "practices-merged",
         AdjustmentReason.FundingRateChanged => "funding-rate-changed",
-        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
     private static AdjustmentReason Reason(string text) => text switch

@@ -11,8 +11,6 @@ public static class Money
 
     public static long ToPence(decimal pounds) => (long)(ToPenny(pounds) * 100m);
 
-    public static decimal FromPence(long pence) => pence / 100m;
-
     /// <summary>An amount for people to read: "£1,234.56", "−£1,234.56".</summary>
     public static string Format(decimal pounds) =>
         (pounds < 0 ? "−£" : "£") + Math.Abs(pounds).ToString("N2", System.Globalization.CultureInfo.InvariantCulture);

@@ -23,7 +23,6 @@ internal static class IntegrationEventMapping
         {
             Practices.Domain.Rules.PopulationBasis.Computed => ContractBasis.Computed,
             Practices.Domain.Rules.PopulationBasis.Stated => ContractBasis.Stated,
-            _ => throw new ArgumentOutOfRangeException(nameof(population), population.Basis, "A population basis with no contract value."),
         },
         population.Pcn.Version);
 

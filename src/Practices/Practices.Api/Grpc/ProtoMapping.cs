@@ -152,12 +152,11 @@ public static class ProtoMapping
 
     private static string PcnName(string id) => ResourceNames.Format(RequestParsing.Pcns, id);
 
-    // Exhaustive: a new domain member fails loudly here instead of mapping to a neighbour by number.
+    // Exhaustive, with no default arm: a new domain member is a compile error (CS8509), never a neighbour by number.
     private static Llr.Practices.V1.PopulationBasis ToProto(this Domain.Rules.PopulationBasis basis) => basis switch
     {
         Domain.Rules.PopulationBasis.Computed => Llr.Practices.V1.PopulationBasis.Computed,
         Domain.Rules.PopulationBasis.Stated => Llr.Practices.V1.PopulationBasis.Stated,
-        _ => throw new ArgumentOutOfRangeException(nameof(basis), basis, null),
     };
 
     private static Llr.Practices.V1.SizeStatus ToProto(this Domain.Rules.SizeStatus status) => status switch
@@ -165,7 +164,6 @@ public static class ProtoMapping
         Domain.Rules.SizeStatus.UnderMinimum => Llr.Practices.V1.SizeStatus.UnderMinimum,
         Domain.Rules.SizeStatus.WithinRange => Llr.Practices.V1.SizeStatus.WithinRange,
         Domain.Rules.SizeStatus.AboveMaximum => Llr.Practices.V1.SizeStatus.AboveMaximum,
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
     private static Ccg ToProto(this Domain.Model.Ccg ccg) => ccg switch
@@ -173,6 +171,5 @@ public static class ProtoMapping
         Domain.Model.Ccg.LeicesterCity => Ccg.LeicesterCity,
         Domain.Model.Ccg.EastLeicestershireAndRutland => Ccg.EastLeicestershireAndRutland,
         Domain.Model.Ccg.WestLeicestershire => Ccg.WestLeicestershire,
-        _ => throw new ArgumentOutOfRangeException(nameof(ccg), ccg, null),
     };
 }

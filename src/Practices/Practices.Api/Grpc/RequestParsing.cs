@@ -159,12 +159,15 @@ public static class RequestParsing
     /// <summary>An optional CCG filter; values this version does not know are refused rather than ignored.</summary>
     private static Domain.Model.Ccg? Ccg(ProtoCcg ccg, Validation validation)
     {
-        if (ccg == ProtoCcg.Unspecified) return null;
-        if (!Enum.IsDefined(ccg))
+        switch (ccg)
         {
-            validation.Add("ccg", $"{(int)ccg} is not a known CCG.");
-            return null;
+            case ProtoCcg.Unspecified: return null;
+            case ProtoCcg.LeicesterCity: return Domain.Model.Ccg.LeicesterCity;
+            case ProtoCcg.EastLeicestershireAndRutland: return Domain.Model.Ccg.EastLeicestershireAndRutland;
+            case ProtoCcg.WestLeicestershire: return Domain.Model.Ccg.WestLeicestershire;
+            default:
+                validation.Add("ccg", $"{(int)ccg} is not a known CCG.");
+                return null;
         }
-        return (Domain.Model.Ccg)(int)ccg;
     }
 }

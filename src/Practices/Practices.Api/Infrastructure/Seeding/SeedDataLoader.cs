@@ -38,7 +38,7 @@ internal sealed class SeedDataLoader(NpgsqlDataSource dataSource, ILogger<SeedDa
             }
         }
 
-        var batch = new NpgsqlBatch(connection, transaction);
+        await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var row in CsvTable.Read(Path.Combine(directory, "pcns.csv")).Rows)
             Add(batch, "INSERT INTO pcns (id, name, ccg, clinical_director, started_on) VALUES ($1, $2, $3, $4, $5)",
                 row["pcn_id"], row["name"], row["ccg_id"], row["clinical_director"], DateOnly.Parse(row["started_on"], CultureInfo.InvariantCulture));
