@@ -23,6 +23,11 @@ public static class ServiceDefaultsExtensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
 
+        // The orchestrator waits about 12 s for a stopped process to exit (DCP: "timed out waiting for process to stop"),
+        // less than the host's default 30 s for draining requests and stopping hosted services. What has not stopped in
+        // 5 s is abandoned: the outbox and inbox make that safe for messages, and callers retry.
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
+
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {

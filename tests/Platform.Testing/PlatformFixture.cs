@@ -65,6 +65,7 @@ public class PlatformFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync(
             typeof(PlatformTopology), [.. arguments], (options, _) => options.DisableDashboard = !WithDashboard, timeout.Token);
         if (WithDashboard) ExportToTheDashboardsRandomisedPort(builder);
+        else ExportNoTelemetry(builder);
         var app = await builder.BuildAsync(timeout.Token);
         try
         {
@@ -110,6 +111,21 @@ public class PlatformFixture : IAsyncLifetime
                 var dashboard = (IResourceWithEndpoints)model.Resources.Single(r => r.Name == DashboardName);
                 context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = dashboard.GetEndpoint(OtlpGrpcEndpointName).Url;
             });
+        }
+    }
+
+    /// <summary>
+    /// Without a dashboard, Aspire still hands services its OTLP address, where nothing listens. Their exporters would
+    /// then retry every batch, and at shutdown wait on those retries for longer than the orchestrator waits for a
+    /// stopped process (seen: a stopped registry that never reached Exited). So services of a fixture without a
+    /// dashboard export nothing, as a service started with no OTLP address does.
+    /// </summary>
+    private static void ExportNoTelemetry(IDistributedApplicationTestingBuilder builder)
+    {
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(project).WithEnvironment(context =>
+                context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
         }
     }
 
