@@ -5,6 +5,7 @@ using Finance.Domain.Arrs;
 using Finance.Domain.Budgets;
 using Finance.Domain.Model;
 using Finance.Domain.Reconciliation;
+using Platform.Data;
 using Platform.Domain.Errors;
 
 namespace Finance.Api.Application;
@@ -15,9 +16,13 @@ namespace Finance.Api.Application;
 /// </summary>
 public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData reference)
 {
+    // The rates and the population copy, kept while nothing commits: most reads are then one round trip. One entry
+    // holds every PCN's (a few hundred rows), so reads of one PCN share what reads of all of them loaded.
+    private readonly SnapshotCache<bool, (IReadOnlyList<FundingRate>, PopulationHistory)> _inputs = new(store.DataSource, capacity: 1);
+
     public async Task<PcnAllocation> GetPcnAllocationAsync(string pcnId, FinancialYear year, CancellationToken cancellationToken)
     {
-        var (rates, populations) = await LoadAsync([pcnId], cancellationToken);
+        var (rates, populations) = await LoadAsync(cancellationToken);
         var yearRates = rates.Where(rate => rate.Year == year).ToList();
         return AllocationCalculator.ForPcn(pcnId, yearRates, reference.Streams, populations)
             ?? throw new NotFoundException("llr.finance.v1.PcnAllocation", $"pcns/{pcnId}/allocations/{year}");
@@ -25,7 +30,7 @@ public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData refe
 
     public async Task<SystemAllocation> GetSystemAllocationAsync(FinancialYear year, CancellationToken cancellationToken)
     {
-        var (rates, populations) = await LoadAsync(pcnIds: null, cancellationToken);
+        var (rates, populations) = await LoadAsync(cancellationToken);
         var yearRates = rates.Where(rate => rate.Year == year).ToList();
         var pcns = AllocationCalculator.ForAllPcns(yearRates, reference.Streams, populations);
         return SystemAllocation.Compute(year, yearRates, pcns, reference.StatedTotals, reference.CcgPublishedFigures);
@@ -33,7 +38,7 @@ public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData refe
 
     public async Task<ReconciliationReport> GetReconciliationAsync(FinancialYear year, CancellationToken cancellationToken)
     {
-        var (rates, populations) = await LoadAsync(pcnIds: null, cancellationToken);
+        var (rates, populations) = await LoadAsync(cancellationToken);
         var yearRates = rates.Where(rate => rate.Year == year).ToList();
         var arrs = reference.ArrsFor(year) is { } funding
             ? ArrsReconciliation.Build(funding, reference.ArrsScheme, populations.AllOn(funding.ReferenceDate))
@@ -82,12 +87,10 @@ public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData refe
         populations.On(pcnId, funding.ReferenceDate)
         ?? throw new NotFoundException("llr.finance.v1.ArrsEntitlement", $"pcns/{pcnId}/arrsEntitlements/{funding.Year}");
 
-    private async Task<(IReadOnlyList<FundingRate>, PopulationHistory)> LoadAsync(IReadOnlyCollection<string>? pcnIds, CancellationToken cancellationToken)
-    {
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        var rates = reference.InTableOrder(await store.ListRatesAsync(connection, transaction, cancellationToken));
-        var populations = await store.LoadPopulationsAsync(connection, transaction, pcnIds, cancellationToken);
-        return (rates, populations);
-    }
+    private Task<(IReadOnlyList<FundingRate>, PopulationHistory)> LoadAsync(CancellationToken cancellationToken) =>
+        _inputs.GetAsync(true, async (connection, transaction, cancel) =>
+        {
+            var rates = reference.InTableOrder(await store.ListRatesAsync(connection, transaction, cancel));
+            return (rates, await store.LoadPopulationsAsync(connection, transaction, pcnIds: null, cancel));
+        }, cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Npgsql;
+using Platform.Data;
 using Platform.Domain.Errors;
 using Practices.Api.Infrastructure;
 using Practices.Domain.Model;
@@ -10,6 +11,9 @@ namespace Practices.Api.Application;
 /// <summary>Reads of the registry. Returns domain results; the gRPC layer shapes them into messages.</summary>
 public sealed class RegistryQueries(NpgsqlDataSource dataSource)
 {
+    // The registry as at each date asked, kept while nothing commits: most reads are then one round trip.
+    private readonly SnapshotCache<DateOnly, RegistryView> _views = new(dataSource);
+
     public async Task<IReadOnlyList<PcnPopulation>> ListPcnsAsync(DateOnly asAt, Ccg? ccg, CancellationToken cancellationToken)
     {
         var view = await LoadViewAsync(asAt, cancellationToken);
@@ -86,13 +90,8 @@ public sealed class RegistryQueries(NpgsqlDataSource dataSource)
 
     internal static NotFoundException PcnNotFound(string pcnId) => new("llr.practices.v1.Pcn", $"pcns/{pcnId}");
 
-    private async Task<RegistryView> LoadViewAsync(DateOnly asAt, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // One snapshot of the database for the four queries, so a write in between cannot tear the view.
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        return await RegistryView.LoadAsync(connection, transaction, asAt, cancellationToken);
-    }
+    private Task<RegistryView> LoadViewAsync(DateOnly asAt, CancellationToken cancellationToken) =>
+        _views.GetAsync(asAt, (connection, transaction, cancel) => RegistryView.LoadAsync(connection, transaction, asAt, cancel), cancellationToken);
 
     /// <summary>
     /// Only asked when a practice's rows come back empty: memberships and list sizes reference their practice and

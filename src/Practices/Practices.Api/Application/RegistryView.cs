@@ -12,7 +12,7 @@ namespace Practices.Api.Application;
 public sealed record PracticeView(Practice Practice, Membership? Membership, Pcn? Pcn, Ccg? Commissioner, ListSizeSnapshot? LatestSize, DateOnly AsAt);
 
 /// <summary>
-/// The registry as at one date, loaded in a few indexed queries whatever is asked. LLR has 25 PCNs and 134 practices, so
+/// The registry as at one date, loaded in a few indexed queries whatever is asked (and kept while nothing commits: RegistryQueries). LLR has 25 PCNs and 134 practices, so
 /// the whole registry is a few hundred rows; loading it together keeps every answer one consistent picture (the
 /// queries share a snapshot) and keeps each read path one code path. Revisit if the registry grows by orders.
 /// </summary>
