@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Platform.Data.Retention;
 using Platform.Messaging.Outbox;
 
 namespace Platform.Messaging;
@@ -93,6 +94,10 @@ public static class MessagingExtensions
         });
 
         builder.Services.AddHostedService<OutboxDispatcher>();
+
+        // Dispatched outbox rows and inbox rows are kept for a window, then deleted in the background.
+        builder.AddRetentionRule(MessagingRetention.Outbox);
+        builder.AddRetentionRule(MessagingRetention.Inbox);
 
         // The spans of the outbox relay and MassTransit's send/consume spans, so a trace runs unbroken from the request
         // that wrote the row to the consumer; and MassTransit's metrics. These apply only where the host sets up

@@ -36,12 +36,19 @@ public static class MessagingSchema
 
         CREATE INDEX IF NOT EXISTS outbox_pending_idx ON messaging.outbox (seq) WHERE dispatched_at IS NULL;
 
+        -- The retention cleanup's way to the oldest dispatched rows (MessagingRetention); pending rows are not in it.
+        CREATE INDEX IF NOT EXISTS outbox_dispatched_at_idx ON messaging.outbox (dispatched_at)
+            WHERE dispatched_at IS NOT NULL;
+
         CREATE TABLE IF NOT EXISTS messaging.inbox (
             consumer     text NOT NULL,
             message_id   uuid NOT NULL,
             processed_at timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (consumer, message_id)
         );
+
+        -- The retention cleanup's way to the oldest inbox rows (MessagingRetention).
+        CREATE INDEX IF NOT EXISTS inbox_processed_at_idx ON messaging.inbox (processed_at);
 
         CREATE OR REPLACE FUNCTION messaging.notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN

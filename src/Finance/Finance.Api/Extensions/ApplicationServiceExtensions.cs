@@ -45,7 +45,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => ReferenceDataFiles.Load(ReferenceDataFiles.Directory));
         builder.Services.AddSingleton(services => new RequestParsing(services.GetRequiredService<FinanceReferenceData>().Years));
-        builder.Services.AddSingleton<IdempotentWrites>();
+        builder.AddIdempotentWrites();
         builder.Services.AddSingleton<FinanceQueries>();
         builder.Services.AddSingleton<ClosedYears>();
         builder.Services.AddSingleton<AllocationRecalculation>();

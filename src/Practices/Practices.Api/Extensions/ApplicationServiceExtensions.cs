@@ -24,7 +24,7 @@ public static class ApplicationServiceExtensions
         builder.AddMessaging();
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IdempotentWrites>();
+        builder.AddIdempotentWrites();
         builder.Services.AddSingleton<RegistryQueries>();
         builder.Services.AddSingleton<RegistryCommands>();
         return builder;
