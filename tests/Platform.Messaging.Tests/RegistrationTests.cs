@@ -34,6 +34,14 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public void MassTransit_reports_no_usage_telemetry_to_its_vendor()
+    {
+        using var host = Build("Practices.Api", null);
+
+        host.Services.GetRequiredService<IOptions<UsageTelemetryOptions>>().Value.Enabled.ShouldBeFalse();
+    }
+
+    [Fact]
     public void Missing_broker_connection_string_fails_at_registration()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

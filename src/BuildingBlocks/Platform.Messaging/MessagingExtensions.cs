@@ -52,6 +52,10 @@ public static class MessagingExtensions
 
             configureConsumers?.Invoke(bus);
 
+            // MassTransit 8.4+ reports anonymous usage to its vendor over the internet unless told not to. An NHS
+            // system calls nothing it was not configured to call.
+            bus.DisableUsageTelemetry();
+
             bus.ConfigureHealthCheckOptions(health =>
             {
                 health.Name = HealthCheckName;
