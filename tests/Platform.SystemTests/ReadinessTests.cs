@@ -25,6 +25,7 @@ public sealed class ReadinessTests(SystemFixture platform)
         var channel = platform.ChannelTo("practices");
         var health = new Health.HealthClient(channel);
 
+        (await ConcurrentReadsAsync(channel, cancellationToken)).ShouldAllBe(status => status == StatusCode.OK);
         try
         {
             await platform.StopAsync(dependency, cancellationToken);
@@ -49,5 +50,29 @@ public sealed class ReadinessTests(SystemFixture platform)
         await Eventually.Until(async () => (await http.GetAsync("/health", cancellationToken)).IsSuccessStatusCode, ready => ready, $"/health passing with {dependency} back", Patience);
         (await health.CheckAsync(new HealthCheckRequest(), cancellationToken: cancellationToken)).Status
             .ShouldBe(HealthCheckResponse.Types.ServingStatus.Serving);
+
+        // Once ready, calls succeed at once, not after each connection pooled before the outage has failed one of them.
+        (await ConcurrentReadsAsync(channel, cancellationToken)).ShouldAllBe(status => status == StatusCode.OK);
+    }
+
+    /// <summary>Reads enough at once to hold many pooled connections (each of a date not read before: a load, not a hit).</summary>
+    private static async Task<StatusCode[]> ConcurrentReadsAsync(Grpc.Net.Client.GrpcChannel channel, CancellationToken cancellationToken)
+    {
+        var registry = new PracticeRegistryService.PracticeRegistryServiceClient(channel);
+        var firstDay = new DateOnly(2021, 1, 1).AddDays(Random.Shared.Next(1000));
+        return await Task.WhenAll(Enumerable.Range(0, 16).Select(async day =>
+        {
+            var date = firstDay.AddDays(day);
+            try
+            {
+                await registry.ListPcnsAsync(new ListPcnsRequest { AsAtDate = ProtoValues.Date(date.Year, date.Month, date.Day) },
+                    cancellationToken: cancellationToken);
+                return StatusCode.OK;
+            }
+            catch (RpcException e)
+            {
+                return e.StatusCode;
+            }
+        }));
     }
 }

@@ -16,6 +16,10 @@ internal sealed class PostgresReadinessCheck(NpgsqlDataSource dataSource) : IHea
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
+            // Npgsql does not test a pooled connection before handing it out, and a server that restarted has closed
+            // every idle one: left in the pool, each would fail one request after the server is back. Dropping them
+            // while it is away (the orchestrator polls this throughout) means the first requests afterwards succeed.
+            dataSource.Clear();
             return HealthCheckResult.Unhealthy("PostgreSQL did not answer.", e);
         }
     }
