@@ -2,6 +2,8 @@ using System.Reflection;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Platform.AppHost;
 using Platform.Testing;
 
@@ -18,7 +20,7 @@ namespace Platform.Benchmarks;
 /// development proxy in front of it.</item>
 /// </list>
 /// </summary>
-public sealed class BenchmarkPlatform : PlatformFixture
+public sealed class BenchmarkPlatform(bool showResourceLogs) : PlatformFixture
 {
     /// <summary>The configuration the services run in: the one the AppHost was built in, which Aspire passes on.</summary>
     public static string? ServiceConfiguration =>
@@ -30,6 +32,14 @@ public sealed class BenchmarkPlatform : PlatformFixture
 
     protected override void Configure(IDistributedApplicationTestingBuilder builder)
     {
+        // Every resource's console output would bury the results; --verbose keeps it, to see why a start failed.
+        if (!showResourceLogs)
+        {
+            builder.Services.AddLogging(logging => logging
+                .AddFilter("Platform.AppHost.Resources", LogLevel.None)
+                .AddFilter("Aspire.Hosting", LogLevel.Warning));
+        }
+
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
             builder.CreateResourceBuilder(project)

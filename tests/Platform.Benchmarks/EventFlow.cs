@@ -57,14 +57,20 @@ public sealed class EventFlow(NpgsqlDataSource registry, NpgsqlDataSource financ
         var relayLags = written.Values.Where(row => row.Dispatched is not null)
             .Select(row => (row.Dispatched!.Value - row.Created).TotalMilliseconds);
         var applyLags = applied.Select(pair => (pair.Value - written[pair.Key].Created).TotalMilliseconds);
+        var applying = applied.Count == 0
+            ? TimeSpan.Zero
+            : applied.Values.Max() - written.Values.Min(row => row.Created);
         return new FlowReport(written.Count, written.Values.Count(row => row.Dispatched is not null), applied.Count,
-            [.. relayLags.Order()], [.. applyLags.Order()], waited);
+            [.. relayLags.Order()], [.. applyLags.Order()], waited, applying);
     }
 }
 
-/// <summary>Transfer events written, confirmed by the broker and applied by Finance, with the lags in ms, sorted.</summary>
+/// <summary>
+/// Transfer events written, confirmed by the broker and applied by Finance, with the lags in ms, sorted; how long after
+/// the writes stopped it was read, and the time from the first event written to the last one applied.
+/// </summary>
 public sealed record FlowReport(int Written, int Relayed, int Applied, double[] RelayLagsMs, double[] ApplyLagsMs,
-    TimeSpan Waited)
+    TimeSpan Waited, TimeSpan Applying)
 {
     public static double Percentile(double[] sorted, double share) => sorted.Length == 0
         ? double.NaN
@@ -74,6 +80,8 @@ public sealed record FlowReport(int Written, int Relayed, int Applied, double[] 
         $"events written {Written}, confirmed by the broker {Relayed}, applied by Finance {Applied} " +
         (Applied == Written ? $"(all applied {Waited.TotalSeconds:F1} s after the writes stopped)\n"
             : $"(NOT ALL applied {Waited.TotalSeconds:F0} s after the writes stopped)\n") +
+        $"  Finance applied them at {Applied / Applying.TotalSeconds:F0}/s (first written to last applied: " +
+        $"{Applying.TotalSeconds:F1} s)\n" +
         $"  outbox relay, write's transaction start -> broker confirm: p50 {Percentile(RelayLagsMs, 0.5):F0} ms, " +
         $"p99 {Percentile(RelayLagsMs, 0.99):F0} ms\n" +
         $"  registry write -> Finance applying it (its transaction start): p50 {Percentile(ApplyLagsMs, 0.5):F0} ms, " +

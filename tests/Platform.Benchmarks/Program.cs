@@ -26,7 +26,7 @@ Console.WriteLine($"Options: {options}");
 
 var boot = Stopwatch.StartNew();
 await using var echo = await EchoServerProcess.StartAsync(CancellationToken.None);
-await using var platform = new BenchmarkPlatform();
+await using var platform = new BenchmarkPlatform(options.Verbose);
 await platform.InitializeAsync();
 Console.WriteLine($"Platform healthy after {boot.Elapsed.TotalSeconds:F0} s; services in {BenchmarkPlatform.ServiceConfiguration}, " +
     "sampling a tenth of new traces, exporting to the dashboard; PostgreSQL durable.");
