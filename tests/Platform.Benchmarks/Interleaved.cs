@@ -44,7 +44,7 @@ public sealed record Row(Measurement Measured, double? PercentOfEcho)
     public static string Format(Row row)
     {
         var measured = row.Measured;
-        var percent = row.PercentOfEcho is { } share ? $"{share,8:F1}%" : $"{"",9}";
+        var percent = row.PercentOfEcho is { } share ? $"{share,8:F2}%" : $"{"",9}";
         return $"{measured.Name,-28} {measured.Callers,7} {measured.CallsPerSecond,9:F0} " +
             $"{measured.PercentileMs(0.50),8:F2} {measured.PercentileMs(0.99),8:F2} {percent}  {measured.FailureSummary}";
     }

@@ -99,7 +99,7 @@ if (!options.ReadsOnly)
         foreach (var (fresh, later) in freshReads.Zip(laterReads).Where(pair => pair.First.PercentOfEcho is not null))
         {
             var change = 100 * (later.PercentOfEcho!.Value / fresh.PercentOfEcho!.Value - 1);
-            report.Add($"  {fresh.Measured.Name,-28} {fresh.PercentOfEcho,6:F1}% -> {later.PercentOfEcho,6:F1}%  ({change:+0.0;-0.0}%)");
+            report.Add($"  {fresh.Measured.Name,-28} {fresh.PercentOfEcho,6:F2}% -> {later.PercentOfEcho,6:F2}%  ({change:+0.0;-0.0}%)");
         }
     }
 }

@@ -48,6 +48,9 @@ public sealed class Transfers
     {
         using var channels = new Channels(registry, callers);
         var refused = new System.Collections.Concurrent.ConcurrentDictionary<StatusCode, int>();
+        // A line every 30 s, since thousands of transfers take minutes.
+        using var progress = new Timer(_ => Console.WriteLine($"  {Accepted} of {total} transfers accepted"),
+            null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
         await Task.WhenAll(Enumerable.Range(0, callers).Select(caller => Task.Run(async () =>
         {
             var call = Operation.Start(channels, caller);
@@ -81,12 +84,30 @@ public sealed class Transfers
             practice.Moved();
             Interlocked.Increment(ref _accepted);
         }
-        catch (RpcException refused) when (refused.StatusCode == StatusCode.FailedPrecondition)
+        catch (RpcException failed) when (failed.StatusCode != StatusCode.Aborted)
         {
-            // Not expected; a day later the practice's next move is again one the rules allow, so the run goes on and
-            // the refusal is reported.
-            practice.SkipDay();
+            // A call that timed out may still have been written, and a refusal says this client's idea of the practice
+            // is wrong: either way, learn where the practice stands before its next move. The failure is reported.
+            await ResyncAsync(client, practice);
             throw;
+        }
+    }
+
+    private static async Task ResyncAsync(PracticeRegistryService.PracticeRegistryServiceClient client, MovingPractice practice)
+    {
+        try
+        {
+            var history = await client.ListPracticeMembershipsAsync(
+                new ListPracticeMembershipsRequest { Parent = practice.Name }, deadline: Channels.Deadline());
+            var latest = history.Memberships
+                .Select(membership => (membership.Pcn, From: new DateOnly(
+                    membership.EffectiveFrom.Year, membership.EffectiveFrom.Month, membership.EffectiveFrom.Day)))
+                .MaxBy(membership => membership.From);
+            if (latest.Pcn is not null) practice.StandsAt(latest.Pcn, latest.From);
+        }
+        catch (RpcException)
+        {
+            practice.SkipDay();
         }
     }
 
@@ -105,5 +126,12 @@ public sealed class Transfers
         }
 
         public void SkipDay() => NextMove = NextMove.AddDays(1);
+
+        /// <summary>What the registry says: the practice's PCN now, and the day it joined it.</summary>
+        public void StandsAt(string pcn, DateOnly since)
+        {
+            _atHome = pcn == home;
+            NextMove = since.AddDays(1) > NextMove ? since.AddDays(1) : NextMove;
+        }
     }
 }
