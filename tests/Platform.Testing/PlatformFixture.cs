@@ -75,8 +75,8 @@ public class PlatformFixture : IAsyncLifetime
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync(
             typeof(PlatformTopology), [.. arguments], (options, _) => options.DisableDashboard = !WithDashboard, timeout.Token);
-        if (WithDashboard) ExportToTheDashboardsRandomisedPort(builder);
         Configure(builder);
+        if (WithDashboard) ExportToTheDashboardsRandomisedPort(builder);
         var app = await builder.BuildAsync(timeout.Token);
         try
         {
