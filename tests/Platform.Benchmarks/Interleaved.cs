@@ -24,6 +24,21 @@ public sealed class Interleaved(ClosedLoop loop, IReadOnlyDictionary<string, Uri
         return rows;
     }
 
+    /// <summary>
+    /// Calls each operation for a while, unmeasured, before anything is measured: a service's first seconds (JIT,
+    /// connection pools, caches) would otherwise count against whichever run comes first, and against the fresh
+    /// registry in the comparison with history.
+    /// </summary>
+    public async Task PrimeAsync(IEnumerable<Operation> operations, int callers, TimeSpan time)
+    {
+        foreach (var operation in operations)
+        {
+            using var channels = new Channels(addresses[operation.Service], callers);
+            var calls = Enumerable.Range(0, callers).Select(caller => operation.Start(channels, caller)).ToArray();
+            await new ClosedLoop(TimeSpan.Zero, time).RunAsync(operation.Name, callers, (caller, count) => calls[caller](count));
+        }
+    }
+
     /// <summary>One run on its own, over channels of its own; with the warm-up and window given, or the usual ones.</summary>
     public async Task<Measurement> MeasureAsync(Operation operation, int callers, ClosedLoop? otherLoop = null)
     {

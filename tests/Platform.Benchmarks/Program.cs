@@ -56,6 +56,8 @@ void Table(IEnumerable<Row> rows)
     report.AddRange(rows.Select(Row.Format));
 }
 
+await interleaved.PrimeAsync([Reads.Echo, .. reads], ThroughputCallers, options.WarmUp * 2);
+
 Section($"Reads: throughput at {ThroughputCallers} concurrent callers, each run beside the echo's before and after it");
 var freshReads = await interleaved.RunAsync(reads, ThroughputCallers);
 Table(freshReads);
