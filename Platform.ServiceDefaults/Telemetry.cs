@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -26,6 +27,7 @@ public static class TelemetryExtensions
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation())
             .WithTracing(tracing => tracing
+                .SetDefaultSampler(builder.Configuration, builder.Environment)
                 .AddSource(builder.Environment.ApplicationName)
                 .AddNpgsql()
                 .AddAspNetCoreInstrumentation(options =>
@@ -41,6 +43,36 @@ public static class TelemetryExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// Which traces are recorded where OTEL_TRACES_SAMPLER does not say: all of them in Development, where a developer
+    /// follows single requests; otherwise a tenth of new traces (<see cref="DefaultSamplingRatio"/>), each kept or dropped
+    /// whole, since a call that arrives with a trace follows its caller's decision. Every span costs the service time
+    /// and the collector storage, and under load a sample shows the same paths.
+    /// </summary>
+    /// <remarks>
+    /// OpenTelemetry .NET reads the standard OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG from configuration
+    /// itself (e.g. <c>parentbased_traceidratio</c> with <c>0.25</c>), but only where no sampler is set in code, and
+    /// defaults to recording everything. So a sampler is set here only when that setting is absent, and the ratio is
+    /// changed through the standard settings, not a second setting of our own. Aspire's AppHost sets
+    /// OTEL_TRACES_SAMPLER=always_on for every service when it runs in Development, so the dashboard shows every trace.
+    /// </remarks>
+    public static Sampler? DefaultSampler(IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (!string.IsNullOrWhiteSpace(configuration[TracesSamplerSetting])) return null;
+        return environment.IsDevelopment()
+            ? new AlwaysOnSampler()
+            : new ParentBasedSampler(new TraceIdRatioBasedSampler(DefaultSamplingRatio));
+    }
+
+    /// <summary>The share of new traces recorded outside Development when OTEL_TRACES_SAMPLER is not set.</summary>
+    public const double DefaultSamplingRatio = 0.1;
+
+    private const string TracesSamplerSetting = "OTEL_TRACES_SAMPLER";
+
+    private static TracerProviderBuilder SetDefaultSampler(
+        this TracerProviderBuilder tracing, IConfiguration configuration, IHostEnvironment environment) =>
+        DefaultSampler(configuration, environment) is { } sampler ? tracing.SetSampler(sampler) : tracing;
 
     private static bool IsProbe(Microsoft.AspNetCore.Http.PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") || path.StartsWithSegments("/grpc.health.v1.Health");

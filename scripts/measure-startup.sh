@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Measures the platform's time from start to every resource healthy, as the README quotes it: runs the built AppHost
-# (dotnet run --no-build, so its launch profile applies) N times (default 5) with existing state and N times from empty
-# state, timing from launch until both services answer /health (Finance's includes its copy of the registry, and it
-# starts only once the registry, PostgreSQL and RabbitMQ are healthy); then stops it with SIGTERM to its process group.
+# in Release, as up.sh does (dotnet run --no-build, so its launch profile applies), N times (default 5) with existing
+# state and N times from empty state, timing from launch until both services answer /health (Finance's includes its
+# copy of the registry, and it starts only once the registry, PostgreSQL and RabbitMQ are healthy); then stops it with
+# SIGTERM to its process group.
 # Uses the default ports: stop a running platform first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
-dotnet build Platform.AppHost -v quiet -nologo >/dev/null
+dotnet build -c Release Platform.AppHost -v quiet -nologo >/dev/null
 
 measure() {
     local log start
     log=$(mktemp)
     start=$(date +%s.%N)
-    setsid dotnet run --no-build --project Platform.AppHost >"$log" 2>&1 &
+    setsid dotnet run -c Release --no-build --project Platform.AppHost >"$log" 2>&1 &
     local pid=$!
     # A time limit on each probe: the orchestrator's proxy accepts connections before the service behind it listens.
     until curl -sf -m 2 -o /dev/null http://127.0.0.1:5101/health && curl -sf -m 2 -o /dev/null http://127.0.0.1:5111/health; do

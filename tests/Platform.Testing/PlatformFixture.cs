@@ -36,6 +36,17 @@ public class PlatformFixture : IAsyncLifetime
     /// <summary>Whether to run the Aspire dashboard, which then receives every resource's telemetry.</summary>
     protected virtual bool WithDashboard => false;
 
+    /// <summary>
+    /// Whether PostgreSQL syncs its commits to disk (<c>Postgres:Durable</c>). Tests do without, for speed; a
+    /// benchmark of writes needs what a real start has.
+    /// </summary>
+    protected virtual bool DurableDatabase => false;
+
+    /// <summary>Changes to the platform before it is built, such as a service's environment.</summary>
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+    }
+
     /// <summary>The dashboard's address, where <see cref="WithDashboard"/> is on.</summary>
     public Uri DashboardUrl { get; private set; } = null!;
 
@@ -50,7 +61,7 @@ public class PlatformFixture : IAsyncLifetime
         // The servers run as their own accounts and must reach their folders inside it.
         _state.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
-        List<string> arguments = [$"--Platform:StateDirectory={_state.FullName}", "--Postgres:Durable=false"];
+        List<string> arguments = [$"--Platform:StateDirectory={_state.FullName}", $"--Postgres:Durable={DurableDatabase}"];
         if (Services is { } services) arguments.Add($"--Platform:Services={services}");
         if (WithDashboard)
         {
@@ -64,6 +75,7 @@ public class PlatformFixture : IAsyncLifetime
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync(
             typeof(PlatformTopology), [.. arguments], (options, _) => options.DisableDashboard = !WithDashboard, timeout.Token);
+        Configure(builder);
         if (WithDashboard) ExportToTheDashboardsRandomisedPort(builder);
         else ExportNoTelemetry(builder);
         var app = await builder.BuildAsync(timeout.Token);

@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace Platform.Benchmarks;
+
+/// <summary>
+/// The command line: <c>--duration 10s</c> each run's measuring window, <c>--warmup 3s</c> before it,
+/// <c>--sustain 30s</c> the sustained-transfers run, <c>--history 10000</c> transfers to make before the reads are
+/// measured again (0: skip), <c>--reads-only</c> to skip every write, <c>--verbose</c> to show every resource's logs.
+/// </summary>
+public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan WarmUp, TimeSpan Sustain, int History, bool ReadsOnly,
+    bool Verbose = false)
+{
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        var options = new BenchmarkOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30),
+            History: 0, ReadsOnly: false);
+        for (var index = 0; index < args.Length; index++)
+        {
+            string Value() => index + 1 < args.Length ? args[++index] : throw new ArgumentException($"{args[index]} needs a value.");
+            options = args[index] switch
+            {
+                "--duration" => options with { Duration = Span(Value()) },
+                "--warmup" => options with { WarmUp = Span(Value()) },
+                "--sustain" => options with { Sustain = Span(Value()) },
+                "--history" => options with { History = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--reads-only" => options with { ReadsOnly = true },
+                "--verbose" => options with { Verbose = true },
+                var unknown => throw new ArgumentException(
+                    $"Unknown option {unknown}: use --duration 10s, --warmup 3s, --sustain 30s, --history 10000, --reads-only, --verbose."),
+            };
+        }
+        return options;
+    }
+
+    /// <summary>"10s", "2m", "500ms" or plain seconds.</summary>
+    private static TimeSpan Span(string text) => text switch
+    {
+        _ when text.EndsWith("ms", StringComparison.Ordinal) => TimeSpan.FromMilliseconds(Number(text[..^2])),
+        _ when text.EndsWith('s') => TimeSpan.FromSeconds(Number(text[..^1])),
+        _ when text.EndsWith('m') => TimeSpan.FromMinutes(Number(text[..^1])),
+        _ => TimeSpan.FromSeconds(Number(text)),
+    };
+
+    private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+}

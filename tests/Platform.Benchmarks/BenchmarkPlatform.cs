@@ -1,0 +1,54 @@
+using System.Reflection;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Platform.AppHost;
+using Platform.Testing;
+
+namespace Platform.Benchmarks;
+
+/// <summary>
+/// The whole platform as scripts/up.sh runs it (the services in Release, PostgreSQL syncing its commits, the dashboard
+/// receiving telemetry), on random ports with throw-away data, with two changes that make it what a deployment
+/// measures rather than a developer's machine:
+/// <list type="bullet">
+/// <item>Each service samples traces as it does outside Development (a tenth of new traces): Aspire's AppHost would
+/// set OTEL_TRACES_SAMPLER=always_on for every service, since it runs in Development.</item>
+/// <item>Calls reach each service's gRPC port directly, as they reach the echo, not through the orchestrator's
+/// development proxy in front of it.</item>
+/// </list>
+/// </summary>
+public sealed class BenchmarkPlatform(bool showResourceLogs) : PlatformFixture
+{
+    /// <summary>The configuration the services run in: the one the AppHost was built in, which Aspire passes on.</summary>
+    public static string? ServiceConfiguration =>
+        typeof(PlatformTopology).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration;
+
+    protected override bool WithDashboard => true;
+
+    protected override bool DurableDatabase => true;
+
+    protected override void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+        // Every resource's console output would bury the results; --verbose keeps it, to see why a start failed.
+        if (!showResourceLogs)
+        {
+            builder.Services.AddLogging(logging => logging
+                .AddFilter("Platform.AppHost.Resources", LogLevel.None)
+                .AddFilter("Aspire.Hosting", LogLevel.Warning));
+        }
+
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_TRACES_SAMPLER"))
+                .WithEndpoint("grpc", endpoint =>
+                {
+                    endpoint.IsProxied = false;
+                    endpoint.Port = FreePort.Next();
+                });
+        }
+    }
+}
