@@ -1,5 +1,6 @@
 using Npgsql;
 using Platform.Data;
+using Platform.Domain.Errors;
 using Practices.Domain.Model;
 
 namespace Practices.Api.Infrastructure;
@@ -167,8 +168,20 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
             UPDATE pcns SET version = version + 1
             WHERE id IN (SELECT id FROM pcns WHERE id = ANY($1) ORDER BY id FOR UPDATE)
             """);
-        command.Parameters.Add(SqlParameters.TextArray(pcnIds.Distinct().ToList()));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var ids = pcnIds.Distinct().ToList();
+        command.Parameters.Add(SqlParameters.TextArray(ids));
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (NpgsqlException e) when (e.InnerException is TimeoutException)
+        {
+            // lock_timeout bounds each wait, but a row lock is waited for again each time another write takes it first:
+            // under contention the waits add up past the command timeout. This statement only waits for the locks,
+            // so that is a write conflict (retry), not an outage.
+            throw new ConcurrencyConflictException(
+                $"Other writes to {string.Join(", ", ids.Order().Select(id => $"pcns/{id}"))} held them for longer than this write may wait; retry.");
+        }
     }
 
     /// <summary>Each practice's latest list size on or before a date.</summary>
