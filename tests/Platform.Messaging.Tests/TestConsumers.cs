@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using Npgsql;
+using Platform.Data;
 using Platform.Messaging.Inbox;
 
 namespace Platform.Messaging.Tests;
@@ -12,12 +13,9 @@ namespace Platform.Messaging.Tests;
 public abstract class RecordingConsumer<T>(NpgsqlDataSource dataSource) : InboxConsumer<T>(dataSource)
     where T : class, ITestEvent
 {
-    protected override async Task HandleAsync(T message, NpgsqlTransaction transaction, ConsumeContext<T> context)
+    protected override async Task HandleAsync(T message, UnitOfWork work, ConsumeContext<T> context)
     {
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO handled (key, message_id, trace_id) VALUES (@key, @message_id, @trace_id)",
-            transaction.Connection,
-            transaction);
+        await using var command = work.Command("INSERT INTO handled (key, message_id, trace_id) VALUES (@key, @message_id, @trace_id)");
         command.Parameters.AddWithValue("key", message.Key);
         command.Parameters.AddWithValue("message_id", context.MessageId!.Value);
         command.Parameters.AddWithValue("trace_id", Activity.Current?.TraceId.ToHexString() ?? (object)DBNull.Value);
@@ -45,9 +43,9 @@ public sealed class TracedConsumer(NpgsqlDataSource dataSource) : RecordingConsu
 /// <summary>Writes its state, then fails: every attempt must roll back, inbox row included.</summary>
 public sealed class PoisonConsumer(NpgsqlDataSource dataSource, AttemptCounter attempts) : RecordingConsumer<PoisonEvent>(dataSource)
 {
-    protected override async Task HandleAsync(PoisonEvent message, NpgsqlTransaction transaction, ConsumeContext<PoisonEvent> context)
+    protected override async Task HandleAsync(PoisonEvent message, UnitOfWork work, ConsumeContext<PoisonEvent> context)
     {
-        await base.HandleAsync(message, transaction, context);
+        await base.HandleAsync(message, work, context);
         attempts.Increment();
         throw new InvalidOperationException("Poison event: this consumer always fails.");
     }

@@ -62,10 +62,9 @@ public sealed class TransferConsumerHost : IAsyncDisposable
     private sealed class TransferLedgerConsumer(NpgsqlDataSource dataSource, Channel<PracticeTransferred> consumed)
         : InboxConsumer<PracticeTransferred>(dataSource)
     {
-        protected override async Task HandleAsync(PracticeTransferred message, NpgsqlTransaction transaction, ConsumeContext<PracticeTransferred> context)
+        protected override async Task HandleAsync(PracticeTransferred message, UnitOfWork work, ConsumeContext<PracticeTransferred> context)
         {
-            await using var command = new NpgsqlCommand(
-                "INSERT INTO transfers_seen (practice_id, to_pcn, effective_from) VALUES ($1, $2, $3)", transaction.Connection, transaction);
+            await using var command = work.Command("INSERT INTO transfers_seen (practice_id, to_pcn, effective_from) VALUES ($1, $2, $3)");
             command.Parameters.AddWithValue(message.PracticeId);
             command.Parameters.AddWithValue(message.ToPcnId);
             command.Parameters.AddWithValue(message.EffectiveFrom);

@@ -23,21 +23,21 @@ public sealed class SnapshotCache<TKey, TValue>(NpgsqlDataSource dataSource, int
 
     private sealed record Entry(string Snapshot, ConcurrentDictionary<TKey, TValue> Values);
 
-    /// <param name="load">Reads the value in the transaction given (REPEATABLE READ: one snapshot for all its queries).</param>
+    /// <param name="load">Reads the value in the unit of work given (REPEATABLE READ: one snapshot for all its queries).</param>
     public async Task<TValue> GetAsync(
-        TKey key, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<TValue>> load, CancellationToken cancellationToken)
+        TKey key, Func<UnitOfWork, CancellationToken, Task<TValue>> load, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var entry = _entry;
         if (entry is not null && entry.Values.TryGetValue(key, out var kept)
-            && await SnapshotAsync(connection, null, cancellationToken) == entry.Snapshot)
+            && await SnapshotAsync(new NpgsqlCommand(SnapshotSql, connection), cancellationToken) == entry.Snapshot)
             return kept;
 
         // The snapshot is the transaction's first statement, so the load sees exactly what it names.
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        var snapshot = await SnapshotAsync(connection, transaction, cancellationToken);
-        var value = await load(connection, transaction, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await using var work = await UnitOfWork.BeginAsync(connection, System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        var snapshot = await SnapshotAsync(work.Command(SnapshotSql), cancellationToken);
+        var value = await load(work, cancellationToken);
+        await work.CommitAsync(cancellationToken);
 
         entry = _entry;
         if (entry?.Snapshot != snapshot)
@@ -50,9 +50,9 @@ public sealed class SnapshotCache<TKey, TValue>(NpgsqlDataSource dataSource, int
         return value;
     }
 
-    private static async Task<string> SnapshotAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    private static async Task<string> SnapshotAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(SnapshotSql, connection, transaction);
+        await using var _ = command;
         return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }

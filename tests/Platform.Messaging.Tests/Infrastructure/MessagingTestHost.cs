@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Platform.Data;
 using Platform.Messaging.Outbox;
 using Platform.Testing;
 
@@ -113,25 +114,18 @@ public sealed class MessagingTestHost : IAsyncDisposable
     /// <summary>The state change and its event, committed (or not) together, as application code does it.</summary>
     public async Task<Guid> WriteAsync<T>(T message, bool commit = true) where T : class, ITestEvent
     {
-        await using var connection = await DataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        await using var work = await DataSource.BeginUnitOfWorkAsync(CancellationToken.None);
 
-        await using (var state = new NpgsqlCommand("INSERT INTO orders (key) VALUES (@key)", connection, transaction))
+        await using (var state = work.Command("INSERT INTO orders (key) VALUES (@key)"))
         {
             state.Parameters.AddWithValue("key", message.Key);
             await state.ExecuteNonQueryAsync();
         }
 
-        var id = await Outbox.EnqueueAsync(transaction, message);
+        var id = await Outbox.EnqueueAsync(work, message);
 
-        if (commit)
-        {
-            await transaction.CommitAsync();
-        }
-        else
-        {
-            await transaction.RollbackAsync();
-        }
+        // Without a commit, ending the unit of work rolls back the state change and its event together.
+        if (commit) await work.CommitAsync(CancellationToken.None);
 
         return id;
     }

@@ -7,7 +7,7 @@ namespace Platform.Data.Idempotency;
 public sealed record WriteRequest(string Operation, Guid? RequestId, byte[] Fingerprint);
 
 /// <summary>
-/// Runs a write in one PostgreSQL transaction, at most once per request id (AIP-155). The request id is claimed by
+/// Runs a write in one <see cref="UnitOfWork"/> (one PostgreSQL transaction), at most once per request id (AIP-155). The request id is claimed by
 /// inserting it first: a concurrent retry with the same id blocks on that row until the first commits, then reads the
 /// stored answer instead of writing again; if the first rolled back, the retry writes. A request id reused for a
 /// different request is the caller's mistake (INVALID_ARGUMENT), not a replay.
@@ -31,33 +31,31 @@ public sealed class IdempotentWrites(NpgsqlDataSource dataSource)
 
     public async Task<TResponse> RunAsync<TResponse>(
         WriteRequest request,
-        Func<NpgsqlTransaction, CancellationToken, Task<TResponse>> write,
+        Func<UnitOfWork, CancellationToken, Task<TResponse>> write,
         Func<TResponse, byte[]> encode,
         Func<byte[], TResponse> decode,
         CancellationToken cancellationToken)
     {
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using var work = await dataSource.BeginUnitOfWorkAsync(cancellationToken);
 
-            if (request.RequestId is { } requestId && !await ClaimAsync(transaction, request, requestId, cancellationToken))
+            if (request.RequestId is { } requestId && !await ClaimAsync(work, request, requestId, cancellationToken))
             {
-                var earlier = await ReadEarlierAnswerAsync(transaction, request, requestId, cancellationToken);
+                var earlier = await ReadEarlierAnswerAsync(work, request, requestId, cancellationToken);
                 return decode(earlier);
             }
 
-            var response = await write(transaction, cancellationToken);
+            var response = await write(work, cancellationToken);
             if (request.RequestId is { } id)
             {
-                await using var save = new NpgsqlCommand(
-                    "UPDATE platform.idempotent_requests SET response = $2 WHERE request_id = $1", transaction.Connection, transaction);
+                await using var save = work.Command("UPDATE platform.idempotent_requests SET response = $2 WHERE request_id = $1");
                 save.Parameters.AddWithValue(id);
                 save.Parameters.AddWithValue(encode(response));
                 await save.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            await work.CommitAsync(cancellationToken);
             return response;
         }
         catch (PostgresException e) when (PostgresErrors.IsConcurrencyConflict(e))
@@ -66,22 +64,21 @@ public sealed class IdempotentWrites(NpgsqlDataSource dataSource)
         }
     }
 
-    private static async Task<bool> ClaimAsync(NpgsqlTransaction transaction, WriteRequest request, Guid requestId, CancellationToken cancellationToken)
+    private static async Task<bool> ClaimAsync(UnitOfWork work, WriteRequest request, Guid requestId, CancellationToken cancellationToken)
     {
-        await using var claim = new NpgsqlCommand("""
+        await using var claim = work.Command("""
             INSERT INTO platform.idempotent_requests (request_id, operation, fingerprint) VALUES ($1, $2, $3)
             ON CONFLICT (request_id) DO NOTHING
-            """, transaction.Connection, transaction);
+            """);
         claim.Parameters.AddWithValue(requestId);
         claim.Parameters.AddWithValue(request.Operation);
         claim.Parameters.AddWithValue(request.Fingerprint);
         return await claim.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    private static async Task<byte[]> ReadEarlierAnswerAsync(NpgsqlTransaction transaction, WriteRequest request, Guid requestId, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadEarlierAnswerAsync(UnitOfWork work, WriteRequest request, Guid requestId, CancellationToken cancellationToken)
     {
-        await using var read = new NpgsqlCommand(
-            "SELECT operation, fingerprint, response FROM platform.idempotent_requests WHERE request_id = $1", transaction.Connection, transaction);
+        await using var read = work.Command("SELECT operation, fingerprint, response FROM platform.idempotent_requests WHERE request_id = $1");
         read.Parameters.AddWithValue(requestId);
         await using var reader = await read.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
-using Npgsql;
 using Platform.Domain.Errors;
 
 namespace Platform.Data.Idempotency;
@@ -16,7 +15,7 @@ public static class ProtobufWrites
         this IdempotentWrites writes,
         IMessage request,
         string requestId,
-        Func<NpgsqlTransaction, CancellationToken, Task<TResponse>> write,
+        Func<UnitOfWork, CancellationToken, Task<TResponse>> write,
         CancellationToken cancellationToken)
         where TResponse : IMessage<TResponse>, new()
     {

@@ -1,12 +1,13 @@
 using MassTransit;
 using Npgsql;
+using Platform.Data;
 
 namespace Platform.Messaging.Inbox;
 
 /// <summary>
 /// Base for idempotent consumers. The inbox row (consumer, message id) and the handler's state change commit in one
-/// transaction, so a redelivered message finds its row and changes nothing, and a failed handler leaves no row and
-/// is retried. Handlers that publish in turn pass the same transaction to <see cref="Outbox.IOutbox"/>.
+/// unit of work, so a redelivered message finds its row and changes nothing, and a failed handler leaves no row and
+/// is retried. Handlers that publish in turn pass the same unit of work to <see cref="Outbox.IOutbox"/>.
 /// </summary>
 /// <remarks>
 /// Two copies of one message handled at once (two replicas, or a redelivery racing the original) serialise on the
@@ -34,10 +35,9 @@ public abstract class InboxConsumer<TMessage>(NpgsqlDataSource dataSource) : ICo
             ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a MessageId.");
         var cancellationToken = context.CancellationToken;
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var work = await dataSource.BeginUnitOfWorkAsync(cancellationToken);
 
-        await using (var record = new NpgsqlCommand(RecordSql, connection, transaction))
+        await using (var record = work.Command(RecordSql))
         {
             record.Parameters.AddWithValue("consumer", ConsumerName);
             record.Parameters.AddWithValue("message_id", messageId);
@@ -47,13 +47,13 @@ public abstract class InboxConsumer<TMessage>(NpgsqlDataSource dataSource) : ICo
             }
         }
 
-        await HandleAsync(context.Message, transaction, context);
-        await transaction.CommitAsync(cancellationToken);
+        await HandleAsync(context.Message, work, context);
+        await work.CommitAsync(cancellationToken);
     }
 
     /// <summary>
-    /// Applies the message. Do all database work on <paramref name="transaction"/> and do not commit it; throw to
+    /// Applies the message. Do all database work in <paramref name="work"/> and do not commit it; throw to
     /// have the message retried and, once retries are spent, moved to the endpoint's error queue.
     /// </summary>
-    protected abstract Task HandleAsync(TMessage message, NpgsqlTransaction transaction, ConsumeContext<TMessage> context);
+    protected abstract Task HandleAsync(TMessage message, UnitOfWork work, ConsumeContext<TMessage> context);
 }

@@ -1,17 +1,17 @@
-using Npgsql;
+using Platform.Data;
 
 namespace Platform.Messaging.Outbox;
 
 /// <summary>
-/// Writes integration events into the service's outbox, inside the caller's own transaction: the event exists
+/// Writes integration events into the service's outbox, inside the caller's own unit of work: the event exists
 /// exactly when the state change that caused it commits. The outbox dispatcher relays committed rows to the broker.
 /// </summary>
 public interface IOutbox
 {
     /// <summary>
-    /// Adds <paramref name="message"/> to the outbox in <paramref name="transaction"/>. Returns the id of the row,
+    /// Adds <paramref name="message"/> to the outbox in <paramref name="work"/>. Returns the id of the row,
     /// which becomes the message's MassTransit MessageId (and so the key of every consumer's inbox).
     /// </summary>
-    Task<Guid> EnqueueAsync<T>(NpgsqlTransaction transaction, T message, CancellationToken cancellationToken = default)
+    Task<Guid> EnqueueAsync<T>(UnitOfWork work, T message, CancellationToken cancellationToken = default)
         where T : class;
 }

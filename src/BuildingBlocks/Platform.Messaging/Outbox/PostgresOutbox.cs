@@ -3,6 +3,7 @@ using MassTransit;
 using MassTransit.Serialization;
 using Npgsql;
 using NpgsqlTypes;
+using Platform.Data;
 
 namespace Platform.Messaging.Outbox;
 
@@ -17,14 +18,11 @@ internal sealed class PostgresOutbox : IOutbox
         VALUES (@id, @message_type, @body, @trace_parent, @trace_state)
         """;
 
-    public async Task<Guid> EnqueueAsync<T>(NpgsqlTransaction transaction, T message, CancellationToken cancellationToken = default)
+    public async Task<Guid> EnqueueAsync<T>(UnitOfWork work, T message, CancellationToken cancellationToken = default)
         where T : class
     {
-        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(work);
         ArgumentNullException.ThrowIfNull(message);
-
-        var connection = transaction.Connection
-            ?? throw new InvalidOperationException("The transaction has already been committed or rolled back.");
 
         // The runtime type, not T: the dispatcher must rebuild the concrete record, and MassTransit then publishes
         // it under that type and every interface or base type it has, as it would for a direct Publish.
@@ -32,7 +30,7 @@ internal sealed class PostgresOutbox : IOutbox
         var id = NewId.NextGuid();
         var (traceParent, traceState) = MessagingDiagnostics.CaptureCurrent();
 
-        await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
+        await using var command = work.Command(InsertSql);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("message_type", OutboxMessageType.NameOf(type));
         // MassTransit's own serializer options, so the stored body is the JSON consumers will receive.

@@ -5,6 +5,7 @@ using Finance.Domain.Arrs;
 using Finance.Domain.Budgets;
 using Finance.Domain.Model;
 using Finance.Domain.Reconciliation;
+using Npgsql;
 using Platform.Data;
 using Platform.Domain.Errors;
 
@@ -14,14 +15,15 @@ namespace Finance.Api.Application;
 /// Every answer Finance gives, computed on request from the rates, the population copy and the documents' tables.
 /// Years arrive checked: request parsing refuses a year Finance has no rates for.
 /// </summary>
-public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData reference)
+public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData reference, NpgsqlDataSource dataSource)
 {
     // The rates and the population copy, kept while nothing commits: most reads are then one round trip. One entry
     // holds every PCN's (a few hundred rows), so reads of one PCN share what reads of all of them loaded.
-    private readonly SnapshotCache<bool, (IReadOnlyList<FundingRate>, PopulationHistory)> _inputs = new(store.DataSource, capacity: 1);
+    private readonly SnapshotCache<bool, (IReadOnlyList<FundingRate>, PopulationHistory)> _inputs = new(dataSource, capacity: 1);
 
-    public async Task<PcnAllocation> GetPcnAllocationAsync(string pcnId, FinancialYear year, CancellationToken cancellationToken)
+    public async Task<PcnAllocation> GetPcnAllocationAsync(GetPcnAllocation query, CancellationToken cancellationToken)
     {
+        var (pcnId, year) = query;
         var (rates, populations) = await LoadAsync(cancellationToken);
         var yearRates = rates.Where(rate => rate.Year == year).ToList();
         return AllocationCalculator.ForPcn(pcnId, yearRates, reference.Streams, populations)
@@ -46,23 +48,24 @@ public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData refe
         return ReconciliationReport.Build(year, yearRates, reference.Streams, populations, reference.StatedTotals, arrs);
     }
 
-    public async Task<ArrsEntitlement> GetArrsEntitlementAsync(string pcnId, FinancialYear year, string field, CancellationToken cancellationToken)
+    /// <param name="field">The request field that named the year, for the error when the year has no ARRS table.</param>
+    public async Task<ArrsEntitlement> GetArrsEntitlementAsync(GetArrsEntitlement query, string field, CancellationToken cancellationToken)
     {
+        var (pcnId, year) = query;
         var funding = reference.RequireArrs(year, field);
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
-        var populations = await store.LoadPopulationsAsync(connection, null, [pcnId], cancellationToken);
+        var populations = await store.LoadPopulationsAsync(work: null, [pcnId], cancellationToken);
         var population = PopulationOf(populations, pcnId, funding);
-        var claims = await FinanceStore.ListClaimsAsync(connection, null, pcnId, year, cancellationToken);
+        var claims = await store.ListClaimsAsync(work: null, pcnId, year, cancellationToken);
         return ArrsEntitlementCalculator.For(population, funding, reference.ArrsScheme, claims, reference.ArrsSchedule);
     }
 
-    public async Task<IReadOnlyList<ArrsClaim>> ListArrsClaimsAsync(string pcnId, FinancialYear? year, string yearField, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ArrsClaim>> ListArrsClaimsAsync(ListArrsClaims query, string yearField, CancellationToken cancellationToken)
     {
+        var (pcnId, year) = query;
         if (year is { } known) reference.RequireArrs(known, yearField);
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
-        if (!await FinanceStore.HasPcnAsync(connection, pcnId, cancellationToken))
+        if (!await store.HasPcnAsync(pcnId, cancellationToken))
             throw new NotFoundException("llr.finance.v1.Pcn", $"pcns/{pcnId}");
-        return await FinanceStore.ListClaimsAsync(connection, null, pcnId, year, cancellationToken);
+        return await store.ListClaimsAsync(work: null, pcnId, year, cancellationToken);
     }
 
     public (BudgetStatement Statement, IReadOnlyList<CoCommissioningYear> CoCommissioning, IReadOnlyList<GpForwardViewLine> GpForwardView) GetBudgetStatement(FinancialYear year)
@@ -72,11 +75,12 @@ public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData refe
         return (BudgetStatement.Build(year, reference.CcgBudget), CoCommissioningGrowth.Compute(reference.CoCommissioning), reference.GpForwardView);
     }
 
-    public async Task<IReadOnlyList<FundingRate>> ListFundingRatesAsync(string? streamId, FinancialYear? year, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FundingRate>> ListFundingRatesAsync(ListFundingRates query, CancellationToken cancellationToken)
     {
+        var (streamId, year) = query;
         if (streamId is not null && !reference.Streams.ContainsKey(streamId))
             throw new NotFoundException("llr.finance.v1.FundingStream", $"fundingStreams/{streamId}");
-        var rates = reference.InTableOrder(await store.ListRatesAsync(cancellationToken));
+        var rates = reference.InTableOrder(await store.ListRatesAsync(work: null, cancellationToken));
         return rates.Where(rate => (streamId is null || rate.StreamId == streamId) && (year is null || rate.Year == year)).ToList();
     }
 
@@ -88,9 +92,9 @@ public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData refe
         ?? throw new NotFoundException("llr.finance.v1.ArrsEntitlement", $"pcns/{pcnId}/arrsEntitlements/{funding.Year}");
 
     private Task<(IReadOnlyList<FundingRate>, PopulationHistory)> LoadAsync(CancellationToken cancellationToken) =>
-        _inputs.GetAsync(true, async (connection, transaction, cancel) =>
+        _inputs.GetAsync(true, async (work, cancel) =>
         {
-            var rates = reference.InTableOrder(await store.ListRatesAsync(connection, transaction, cancel));
-            return (rates, await store.LoadPopulationsAsync(connection, transaction, pcnIds: null, cancel));
+            var rates = reference.InTableOrder(await store.ListRatesAsync(work, cancel));
+            return (rates, await store.LoadPopulationsAsync(work, pcnIds: null, cancel));
         }, cancellationToken);
 }

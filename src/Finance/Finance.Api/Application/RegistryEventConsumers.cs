@@ -4,6 +4,7 @@ using MassTransit;
 using Npgsql;
 using Platform.Contracts.Finance.V1;
 using Platform.Contracts.Practices.V1;
+using Platform.Data;
 using Platform.Messaging.Inbox;
 using ContractBasis = Platform.Contracts.Practices.V1.PopulationBasis;
 
@@ -13,15 +14,15 @@ namespace Finance.Api.Application;
 /// Keeps Finance's copy of the registry's populations up to date. Each registry event carries every PCN it touched
 /// from the date it takes effect on (its timeline), with the PCN's version: Finance replaces what it holds for those
 /// PCNs from that date with it, except where a newer version already stands (events may arrive in any order),
-/// recomputes them and publishes their new allocations, all in the inbox transaction, so a redelivered event
+/// recomputes them and publishes their new allocations, all in the inbox's unit of work, so a redelivered event
 /// changes nothing twice.
 /// </summary>
-public sealed class RegistryEventApplier(AllocationRecalculation recalculation)
+public sealed class RegistryEventApplier(FinanceStore store, AllocationRecalculation recalculation)
 {
     /// <param name="affected">The PCNs as at the effective date: all an event from before the timeline existed carries.</param>
     /// <param name="timeline">Each PCN's states from the effective date on; null from an older registry.</param>
     public async Task ApplyAsync(
-        NpgsqlTransaction transaction,
+        UnitOfWork work,
         IReadOnlyList<PcnSnapshot> affected,
         IReadOnlyList<PcnSnapshot>? timeline,
         AllocationChangeReason reason,
@@ -29,10 +30,10 @@ public sealed class RegistryEventApplier(AllocationRecalculation recalculation)
         CancellationToken cancellationToken)
     {
         var byPcn = (timeline ?? affected).GroupBy(snapshot => snapshot.PcnId).ToList();
-        await FinanceStore.ApplyTimelinesAsync(
-            transaction, byPcn.Select(pcn => pcn.Select(ToPopulation).OrderBy(population => population.AsAt).ToList()), "event", cancellationToken);
+        await store.ApplyTimelinesAsync(
+            work, byPcn.Select(pcn => pcn.Select(ToPopulation).OrderBy(population => population.AsAt).ToList()), "event", cancellationToken);
 
-        await recalculation.PublishAsync(transaction, reason, messageId, byPcn.Select(pcn => pcn.Key).ToHashSet(), years: null, cancellationToken);
+        await recalculation.PublishAsync(work, reason, messageId, byPcn.Select(pcn => pcn.Key).ToHashSet(), years: null, cancellationToken);
     }
 
     private static PcnPopulation ToPopulation(PcnSnapshot snapshot) => new(
@@ -52,18 +53,18 @@ public sealed class RegistryEventApplier(AllocationRecalculation recalculation)
 
 public sealed class PracticeTransferredConsumer(NpgsqlDataSource dataSource, RegistryEventApplier applier) : InboxConsumer<PracticeTransferred>(dataSource)
 {
-    protected override Task HandleAsync(PracticeTransferred message, NpgsqlTransaction transaction, ConsumeContext<PracticeTransferred> context) =>
-        applier.ApplyAsync(transaction, message.AffectedPcns, message.AffectedPcnsTimeline, AllocationChangeReason.PracticeTransferred, context.MessageId, context.CancellationToken);
+    protected override Task HandleAsync(PracticeTransferred message, UnitOfWork work, ConsumeContext<PracticeTransferred> context) =>
+        applier.ApplyAsync(work, message.AffectedPcns, message.AffectedPcnsTimeline, AllocationChangeReason.PracticeTransferred, context.MessageId, context.CancellationToken);
 }
 
 public sealed class ListSizeRecordedConsumer(NpgsqlDataSource dataSource, RegistryEventApplier applier) : InboxConsumer<ListSizeRecorded>(dataSource)
 {
-    protected override Task HandleAsync(ListSizeRecorded message, NpgsqlTransaction transaction, ConsumeContext<ListSizeRecorded> context) =>
-        applier.ApplyAsync(transaction, message.AffectedPcns, message.AffectedPcnsTimeline, AllocationChangeReason.ListSizeRecorded, context.MessageId, context.CancellationToken);
+    protected override Task HandleAsync(ListSizeRecorded message, UnitOfWork work, ConsumeContext<ListSizeRecorded> context) =>
+        applier.ApplyAsync(work, message.AffectedPcns, message.AffectedPcnsTimeline, AllocationChangeReason.ListSizeRecorded, context.MessageId, context.CancellationToken);
 }
 
 public sealed class PracticesMergedConsumer(NpgsqlDataSource dataSource, RegistryEventApplier applier) : InboxConsumer<PracticesMerged>(dataSource)
 {
-    protected override Task HandleAsync(PracticesMerged message, NpgsqlTransaction transaction, ConsumeContext<PracticesMerged> context) =>
-        applier.ApplyAsync(transaction, message.AffectedPcns, message.AffectedPcnsTimeline, AllocationChangeReason.PracticesMerged, context.MessageId, context.CancellationToken);
+    protected override Task HandleAsync(PracticesMerged message, UnitOfWork work, ConsumeContext<PracticesMerged> context) =>
+        applier.ApplyAsync(work, message.AffectedPcns, message.AffectedPcnsTimeline, AllocationChangeReason.PracticesMerged, context.MessageId, context.CancellationToken);
 }

@@ -16,8 +16,7 @@ public sealed class FinanceService(
 {
     public override async Task<PcnAllocation> GetPcnAllocation(GetPcnAllocationRequest request, ServerCallContext context)
     {
-        var (pcnId, year) = parsing.Parse(request);
-        var (allocation, status) = await closedYears.GetPcnAllocationAsync(pcnId, year, context.CancellationToken);
+        var (allocation, status) = await closedYears.GetPcnAllocationAsync(parsing.Parse(request), context.CancellationToken);
         return allocation.ToProto(status);
     }
 
@@ -30,24 +29,21 @@ public sealed class FinanceService(
     public override async Task<ReconciliationReport> GetReconciliationReport(GetReconciliationReportRequest request, ServerCallContext context) =>
         (await queries.GetReconciliationAsync(parsing.Parse(request), context.CancellationToken)).ToProto();
 
-    public override async Task<ArrsEntitlement> GetArrsEntitlement(GetArrsEntitlementRequest request, ServerCallContext context)
-    {
-        var (pcnId, year) = parsing.Parse(request);
-        return (await queries.GetArrsEntitlementAsync(pcnId, year, "name", context.CancellationToken)).ToProto();
-    }
+    public override async Task<ArrsEntitlement> GetArrsEntitlement(GetArrsEntitlementRequest request, ServerCallContext context) =>
+        (await queries.GetArrsEntitlementAsync(parsing.Parse(request), "name", context.CancellationToken)).ToProto();
 
     public override Task<ArrsClaim> CreateArrsClaim(CreateArrsClaimRequest request, ServerCallContext context)
     {
-        var (pcnId, claim) = parsing.Parse(request);
-        return writes.RunOnceAsync(request, request.RequestId, async (transaction, cancellationToken) =>
-            (await commands.CreateArrsClaimAsync(transaction, pcnId, claim, "claim.year", cancellationToken)).ToProto(), context.CancellationToken);
+        var command = parsing.Parse(request);
+        return writes.RunOnceAsync(request, request.RequestId, async (work, cancellationToken) =>
+            (await commands.CreateArrsClaimAsync(work, command, "claim.year", cancellationToken)).ToProto(), context.CancellationToken);
     }
 
     public override async Task<ListArrsClaimsResponse> ListArrsClaims(ListArrsClaimsRequest request, ServerCallContext context)
     {
-        var query = parsing.Parse(request);
-        var claims = await queries.ListArrsClaimsAsync(query.PcnId, query.Year, "year", context.CancellationToken);
-        var (page, next) = PageTokens.Paginate(Keyed(claims), entry => entry.Key, query.Page);
+        var (query, pageAsked) = parsing.Parse(request);
+        var claims = await queries.ListArrsClaimsAsync(query, "year", context.CancellationToken);
+        var (page, next) = PageTokens.Paginate(Keyed(claims), entry => entry.Key, pageAsked);
         var response = new ListArrsClaimsResponse { NextPageToken = next };
         response.Claims.AddRange(page.Select(entry => entry.Item.ToProto()));
         return response;
@@ -61,9 +57,9 @@ public sealed class FinanceService(
 
     public override async Task<ListFundingRatesResponse> ListFundingRates(ListFundingRatesRequest request, ServerCallContext context)
     {
-        var query = parsing.Parse(request);
-        var rates = await queries.ListFundingRatesAsync(query.StreamId, query.Year, context.CancellationToken);
-        var (page, next) = PageTokens.Paginate(Keyed(rates), entry => entry.Key, query.Page);
+        var (query, pageAsked) = parsing.Parse(request);
+        var rates = await queries.ListFundingRatesAsync(query, context.CancellationToken);
+        var (page, next) = PageTokens.Paginate(Keyed(rates), entry => entry.Key, pageAsked);
         var response = new ListFundingRatesResponse { NextPageToken = next };
         response.FundingRates.AddRange(page.Select(entry => entry.Item.ToProto(queries.Stream(entry.Item.StreamId))));
         return response;
@@ -78,12 +74,10 @@ public sealed class FinanceService(
 
     public override Task<FundingRate> UpdateFundingRate(UpdateFundingRateRequest request, ServerCallContext context)
     {
-        var change = parsing.Parse(request);
-        return writes.RunOnceAsync(request, request.RequestId, async (transaction, cancellationToken) =>
-            (await commands.SetFundingRateAsync(
-                transaction, change.StreamId, change.Year, change.RatePerHead, change.PartYearFactor, RequestParsing.RequestId(request.RequestId),
-                cancellationToken))
-                .ToProto(queries.Stream(change.StreamId)), context.CancellationToken);
+        var command = parsing.Parse(request);
+        return writes.RunOnceAsync(request, request.RequestId, async (work, cancellationToken) =>
+            (await commands.SetFundingRateAsync(work, command, cancellationToken)).ToProto(queries.Stream(command.StreamId)),
+            context.CancellationToken);
     }
 
     public override async Task<FinancialYear> GetFinancialYear(GetFinancialYearRequest request, ServerCallContext context) =>
@@ -91,19 +85,19 @@ public sealed class FinanceService(
 
     public override Task<FinancialYear> CloseFinancialYear(CloseFinancialYearRequest request, ServerCallContext context)
     {
-        var year = parsing.Parse(request);
-        return writes.RunOnceAsync(request, request.RequestId, async (transaction, cancellationToken) =>
-            (await closedYears.CloseAsync(transaction, year, cancellationToken)).ToProto(), context.CancellationToken);
+        var command = parsing.Parse(request);
+        return writes.RunOnceAsync(request, request.RequestId, async (work, cancellationToken) =>
+            (await closedYears.CloseAsync(work, command, cancellationToken)).ToProto(), context.CancellationToken);
     }
 
     public override async Task<ListPriorYearAdjustmentsResponse> ListPriorYearAdjustments(
         ListPriorYearAdjustmentsRequest request, ServerCallContext context)
     {
-        var query = parsing.Parse(request);
-        var adjustments = await closedYears.ListAdjustmentsAsync(query.Year, query.PcnId, query.StreamId, context.CancellationToken);
+        var (query, pageAsked) = parsing.Parse(request);
+        var adjustments = await closedYears.ListAdjustmentsAsync(query, context.CancellationToken);
         // Keyed by the order they were recorded in: later adjustments only ever come after the last page's key.
         var (page, next) = PageTokens.Paginate(
-            adjustments, adjustment => adjustment.Sequence.ToString("D19", System.Globalization.CultureInfo.InvariantCulture), query.Page);
+            adjustments, adjustment => adjustment.Sequence.ToString("D19", System.Globalization.CultureInfo.InvariantCulture), pageAsked);
         var response = new ListPriorYearAdjustmentsResponse { NextPageToken = next };
         response.PriorYearAdjustments.AddRange(page.Select(adjustment => adjustment.ToProto()));
         return response;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Finance.Api.Application;
 using Finance.Domain.Arrs;
 using Finance.Domain.Model;
 using Llr.Finance.V1;
@@ -10,9 +11,9 @@ using ProtoArrsRole = Llr.Finance.V1.ArrsRole;
 namespace Finance.Api.Grpc;
 
 /// <summary>
-/// Turns requests into arguments, collecting every field violation before answering, so a caller learns all that is
-/// wrong with a request at once (INVALID_ARGUMENT with google.rpc.BadRequest) — a year Finance has no figures for
-/// among them.
+/// Turns requests into the application's commands and queries (and, for lists, the page asked for), collecting every
+/// field violation before answering, so a caller learns all that is wrong with a request at once (INVALID_ARGUMENT
+/// with google.rpc.BadRequest) — a year Finance has no figures for among them.
 /// </summary>
 public sealed class RequestParsing(IReadOnlyCollection<FinancialYear> knownYears)
 {
@@ -23,11 +24,17 @@ public sealed class RequestParsing(IReadOnlyCollection<FinancialYear> knownYears
     public const decimal MaxFte = 1_000m;
     public const decimal MaxAnnualSalaryCost = 10_000_000m;
 
-    public sealed record PcnYear(string PcnId, FinancialYear Year);
+    public GetPcnAllocation Parse(GetPcnAllocationRequest request)
+    {
+        var (pcnId, year) = PcnAndYear(request.Name, "pcns/{pcn}/allocations/{year}");
+        return new GetPcnAllocation(pcnId, year);
+    }
 
-    public PcnYear Parse(GetPcnAllocationRequest request) => PcnAndYear(request.Name, "pcns/{pcn}/allocations/{year}");
-
-    public PcnYear Parse(GetArrsEntitlementRequest request) => PcnAndYear(request.Name, "pcns/{pcn}/arrsEntitlements/{year}");
+    public GetArrsEntitlement Parse(GetArrsEntitlementRequest request)
+    {
+        var (pcnId, year) = PcnAndYear(request.Name, "pcns/{pcn}/arrsEntitlements/{year}");
+        return new GetArrsEntitlement(pcnId, year);
+    }
 
     public FinancialYear Parse(GetSystemAllocationRequest request) => YearOnly(request.Name, "systemAllocations/{year}");
 
@@ -35,33 +42,27 @@ public sealed class RequestParsing(IReadOnlyCollection<FinancialYear> knownYears
 
     public FinancialYear Parse(GetBudgetStatementRequest request) => YearOnly(request.Name, "budgetStatements/{year}");
 
-    public sealed record ClaimsQuery(string PcnId, FinancialYear? Year, PageTokens.Page Page);
-
-    public ClaimsQuery Parse(ListArrsClaimsRequest request)
+    public (ListArrsClaims Query, PageTokens.Page Page) Parse(ListArrsClaimsRequest request)
     {
         var validation = new Validation();
         var pcnId = ResourceNames.ParseId(request.Parent, "pcns", "parent", validation);
         var year = OptionalYear(request.Year, "year", validation);
         var page = PageTokens.Read(request.PageSize, request.PageToken, $"arrs-claims|{pcnId}|{year}", defaultSize: 50, maxSize: 200, validation);
         validation.ThrowIfInvalid();
-        return new ClaimsQuery(pcnId, year, page);
+        return (new ListArrsClaims(pcnId, year), page);
     }
 
-    public sealed record RatesQuery(string? StreamId, FinancialYear? Year, PageTokens.Page Page);
-
-    public RatesQuery Parse(ListFundingRatesRequest request)
+    public (ListFundingRates Query, PageTokens.Page Page) Parse(ListFundingRatesRequest request)
     {
         var validation = new Validation();
         var streamId = ResourceNames.ParseId(request.Parent, "fundingStreams", "parent", validation);
         var year = OptionalYear(request.Year, "year", validation);
         var page = PageTokens.Read(request.PageSize, request.PageToken, $"funding-rates|{streamId}|{year}", defaultSize: 50, maxSize: 200, validation);
         validation.ThrowIfInvalid();
-        return new RatesQuery(streamId == "-" ? null : streamId, year, page);
+        return (new ListFundingRates(streamId == "-" ? null : streamId, year), page);
     }
 
-    public sealed record NewClaim(string PcnId, ArrsClaimRequest Claim);
-
-    public NewClaim Parse(CreateArrsClaimRequest request)
+    public CreateArrsClaim Parse(CreateArrsClaimRequest request)
     {
         var validation = new Validation();
         var pcnId = ResourceNames.ParseId(request.Parent, "pcns", "parent", validation);
@@ -84,12 +85,10 @@ public sealed class RequestParsing(IReadOnlyCollection<FinancialYear> knownYears
         validation.Require(salary is null or > 0m, "claim.annual_salary_cost", "must be more than £0.");
         validation.Require(salary is null or <= MaxAnnualSalaryCost, "claim.annual_salary_cost", $"must be at most £{MaxAnnualSalaryCost:N0}.");
         validation.ThrowIfInvalid();
-        return new NewClaim(pcnId, new ArrsClaimRequest(year, role, fte!.Value, claim.Months, salary!.Value));
+        return new CreateArrsClaim(pcnId, new ArrsClaimRequest(year, role, fte!.Value, claim.Months, salary!.Value));
     }
 
-    public sealed record RateChange(string StreamId, FinancialYear Year, decimal RatePerHead, decimal? PartYearFactor);
-
-    public RateChange Parse(UpdateFundingRateRequest request)
+    public SetFundingRate Parse(UpdateFundingRateRequest request)
     {
         var validation = new Validation();
         var rate = request.FundingRate ?? new Llr.Finance.V1.FundingRate();
@@ -101,19 +100,14 @@ public sealed class RequestParsing(IReadOnlyCollection<FinancialYear> knownYears
         decimal? factor = rate.PartYearFactor is null ? null : Decimal(rate.PartYearFactor, "funding_rate.part_year_factor", validation);
         validation.Require(factor is null or > 0m and <= 1m, "funding_rate.part_year_factor", "must be more than 0 and at most 1 (the share of the year paid).");
         validation.ThrowIfInvalid();
-        return new RateChange(ids[0], year, perHead!.Value, factor);
+        return new SetFundingRate(ids[0], year, perHead!.Value, factor, RequestId(request.RequestId));
     }
-
-    /// <summary>The request id of a write as a UUID; null when none was given (a malformed one is refused before the write runs).</summary>
-    public static Guid? RequestId(string requestId) => Guid.TryParse(requestId, out var id) ? id : null;
 
     public FinancialYear Parse(GetFinancialYearRequest request) => KnownFinancialYear(request.Name, "name");
 
-    public FinancialYear Parse(CloseFinancialYearRequest request) => KnownFinancialYear(request.Name, "name");
+    public CloseFinancialYear Parse(CloseFinancialYearRequest request) => new(KnownFinancialYear(request.Name, "name"));
 
-    public sealed record AdjustmentsQuery(FinancialYear Year, string? PcnId, string? StreamId, PageTokens.Page Page);
-
-    public AdjustmentsQuery Parse(ListPriorYearAdjustmentsRequest request)
+    public (ListPriorYearAdjustments Query, PageTokens.Page Page) Parse(ListPriorYearAdjustmentsRequest request)
     {
         var validation = new Validation();
         var year = FinancialYearName(request.Parent, "parent", validation);
@@ -124,8 +118,14 @@ public sealed class RequestParsing(IReadOnlyCollection<FinancialYear> knownYears
         var page = PageTokens.Read(
             request.PageSize, request.PageToken, $"prior-year-adjustments|{year}|{pcnId}|{streamId}", defaultSize: 50, maxSize: 200, validation);
         validation.ThrowIfInvalid();
-        return new AdjustmentsQuery(RequireKnown(year), pcnId, streamId, page);
+        return (new ListPriorYearAdjustments(RequireKnown(year), pcnId, streamId), page);
     }
+
+    /// <summary>
+    /// The request id of a write as a UUID; null when none was given. A malformed one is left to the idempotent-write
+    /// wrapper, which refuses it before the write runs.
+    /// </summary>
+    private static Guid? RequestId(string requestId) => Guid.TryParse(requestId, out var id) ? id : null;
 
     /// <summary>
     /// A financial year's resource name. Unlike the years inside other names, a well-formed year Finance has no figures
@@ -150,13 +150,13 @@ public sealed class RequestParsing(IReadOnlyCollection<FinancialYear> knownYears
     private FinancialYear RequireKnown(FinancialYear year) =>
         knownYears.Contains(year) ? year : throw new NotFoundException("llr.finance.v1.FinancialYear", $"financialYears/{year}");
 
-    private PcnYear PcnAndYear(string name, string pattern)
+    private (string PcnId, FinancialYear Year) PcnAndYear(string name, string pattern)
     {
         var validation = new Validation();
         var ids = ResourceNames.ParseIds(name, pattern, "name", validation);
         var year = ids[1].Length > 0 ? Year(ids[1], "name", validation) : default;
         validation.ThrowIfInvalid();
-        return new PcnYear(ids[0], year);
+        return (ids[0], year);
     }
 
     private FinancialYear YearOnly(string name, string pattern)

@@ -10,12 +10,11 @@ namespace Finance.Api.Infrastructure;
 
 /// <summary>
 /// Closed years in SQL (0002_closed_years.sql): the published rates, PCNs and lines of each closed year, and the
-/// prior-year adjustments recorded against them.
+/// prior-year adjustments recorded against them. Writes and locks run in the caller's unit of work; a read given no unit
+/// of work is a plain read on a pooled connection of its own.
 /// </summary>
 public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
 {
-    public NpgsqlDataSource DataSource => dataSource;
-
     // ---- Locks --------------------------------------------------------------------------------------------------------
 
     /// <summary>
@@ -23,11 +22,11 @@ public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
     /// So a recomputation either commits before the year closes (and closing, which reads after it, publishes its
     /// figures) or sees the year closed (and records adjustments against what was published); never neither.
     /// </summary>
-    public static async Task LockYearAsync(NpgsqlTransaction transaction, FinancialYear year, bool exclusive, CancellationToken cancellationToken)
+    public async Task LockYearAsync(UnitOfWork work, FinancialYear year, bool exclusive, CancellationToken cancellationToken)
     {
         var function = exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared";
-        await using var command = new NpgsqlCommand(
-            $"SELECT {function}(hashtextextended('financial-year/' || $1, 0))", transaction.Connection, transaction);
+        await using var command = work.Command(
+            $"SELECT {function}(hashtextextended('financial-year/' || $1, 0))");
         command.Parameters.AddWithValue(year.ToString());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -37,21 +36,22 @@ public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
     /// and what the previous one left owed after it commits, so two concurrent changes to the same line can neither
     /// count from the same figure nor leave out each other's change.
     /// </summary>
-    public static async Task LockAdjustmentsAsync(NpgsqlTransaction transaction, FinancialYear year, CancellationToken cancellationToken)
+    public async Task LockAdjustmentsAsync(UnitOfWork work, FinancialYear year, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT pg_advisory_xact_lock(hashtextextended('prior-year-adjustments/' || $1, 0))", transaction.Connection, transaction);
+        await using var command = work.Command(
+            "SELECT pg_advisory_xact_lock(hashtextextended('prior-year-adjustments/' || $1, 0))");
         command.Parameters.AddWithValue(year.ToString());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     // ---- Closed years -------------------------------------------------------------------------------------------------
 
-    public static async Task<IReadOnlyList<ClosedYear>> ListClosedAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClosedYear>> ListClosedAsync(
+        UnitOfWork? work, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT year, closed_at, llr_total, llr_population FROM closed_years ORDER BY year", connection, transaction);
+        await using var command = dataSource.Command(
+            work,
+            "SELECT year, closed_at, llr_total, llr_population FROM closed_years ORDER BY year");
         return await ReadAllAsync(command, reader => new ClosedYear(
             FinancialYear.Parse(reader.GetString(0)),
             reader.GetFieldValue<DateTimeOffset>(1),
@@ -59,21 +59,21 @@ public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
             reader.GetInt64(3)), cancellationToken);
     }
 
-    public static async Task<ClosedYear?> FindAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, FinancialYear year, CancellationToken cancellationToken) =>
-        (await ListClosedAsync(connection, transaction, cancellationToken)).FirstOrDefault(closed => closed.Year == year);
+    public async Task<ClosedYear?> FindAsync(
+        UnitOfWork? work, FinancialYear year, CancellationToken cancellationToken) =>
+        (await ListClosedAsync(work, cancellationToken)).FirstOrDefault(closed => closed.Year == year);
 
     /// <summary>Marks the year closed and stores its rates, PCNs and lines as they stand, in the caller's transaction.</summary>
-    public static async Task<ClosedYear> InsertAsync(
-        NpgsqlTransaction transaction,
+    public async Task<ClosedYear> InsertAsync(
+        UnitOfWork work,
         FinancialYear year,
         SystemAllocation published,
         IReadOnlyList<FundingRate> yearRates,
         CancellationToken cancellationToken)
     {
         ClosedYear closed;
-        await using (var insert = new NpgsqlCommand(
-            "INSERT INTO closed_years (year, llr_total, llr_population) VALUES ($1, $2, $3) RETURNING closed_at", transaction.Connection, transaction))
+        await using (var insert = work.Command(
+            "INSERT INTO closed_years (year, llr_total, llr_population) VALUES ($1, $2, $3) RETURNING closed_at"))
         {
             insert.Parameters.AddWithValue(year.ToString());
             insert.Parameters.AddWithValue(published.LlrTotal);
@@ -82,7 +82,7 @@ public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
             closed = new ClosedYear(year, new DateTimeOffset(closedAt, TimeSpan.Zero), published.LlrTotal, published.LlrPopulation);
         }
 
-        var batch = new NpgsqlBatch(transaction.Connection, transaction);
+        var batch = work.Batch();
         foreach (var rate in yearRates)
             batch.BatchCommands.Add(Command("""
                 INSERT INTO closed_year_rates (year, stream_id, rate_per_head, rate_source, part_year_factor, reference_date, published_amount, source,
@@ -110,15 +110,15 @@ public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
 
     /// <summary>The closed year's published rates (table order) and PCNs' allocations, as they were computed when it closed.</summary>
     /// <param name="pcnIds">The PCNs to load; null for every PCN.</param>
-    public static async Task<(IReadOnlyList<FundingRate> Rates, IReadOnlyList<PcnAllocation> Pcns)> LoadPublishedAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, FinancialYear year, IReadOnlyCollection<string>? pcnIds,
+    public async Task<(IReadOnlyList<FundingRate> Rates, IReadOnlyList<PcnAllocation> Pcns)> LoadPublishedAsync(
+        UnitOfWork? work, FinancialYear year, IReadOnlyCollection<string>? pcnIds,
         FinanceReferenceData reference, CancellationToken cancellationToken)
     {
-        await using var rateCommand = new NpgsqlCommand("""
+        await using var rateCommand = dataSource.Command(work, """
             SELECT stream_id, rate_per_head, rate_source, part_year_factor, reference_date, published_amount, source,
                    document_rate_per_head, document_rate_source, document_part_year_factor
             FROM closed_year_rates WHERE year = $1
-            """, connection, transaction);
+            """);
         rateCommand.Parameters.AddWithValue(year.ToString());
         var rates = reference.InTableOrder(await ReadAllAsync(rateCommand, reader => new FundingRate(
             reader.GetString(0), year, reader.GetDecimal(1), ReferenceDataFiles.RateSource(reader.GetString(2)), reader.GetDecimal(3),
@@ -127,10 +127,10 @@ public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
         var rateOf = rates.ToDictionary(rate => rate.StreamId);
         var position = rates.Select((rate, index) => (rate.StreamId, index)).ToDictionary(entry => entry.StreamId, entry => entry.index);
 
-        await using var lineCommand = new NpgsqlCommand("""
+        await using var lineCommand = dataSource.Command(work, """
             SELECT l.pcn_id, l.stream_id, l.basis_used, l.population, l.population_source, l.exact_amount
             FROM closed_year_lines l WHERE l.year = $1 AND ($2::text[] IS NULL OR l.pcn_id = ANY($2))
-            """, connection, transaction);
+            """);
         lineCommand.Parameters.AddWithValue(year.ToString());
         lineCommand.Parameters.Add(SqlParameters.TextArray(pcnIds));
         var lines = (await ReadAllAsync(lineCommand, reader => (PcnId: reader.GetString(0), Line: new AllocationLine(
@@ -138,10 +138,10 @@ public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
             Source(reader.GetString(4)), reader.GetDecimal(5))), cancellationToken))
             .ToLookup(entry => entry.PcnId, entry => entry.Line);
 
-        await using var pcnCommand = new NpgsqlCommand("""
+        await using var pcnCommand = dataSource.Command(work, """
             SELECT pcn_id, ccg_id, population, population_source FROM closed_year_pcns
             WHERE year = $1 AND ($2::text[] IS NULL OR pcn_id = ANY($2)) ORDER BY pcn_id COLLATE "C"
-            """, connection, transaction);
+            """);
         pcnCommand.Parameters.AddWithValue(year.ToString());
         pcnCommand.Parameters.Add(SqlParameters.TextArray(pcnIds));
         var pcns = await ReadAllAsync(pcnCommand, reader => new PcnAllocation(
@@ -154,25 +154,25 @@ public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
     // ---- Prior-year adjustments ---------------------------------------------------------------------------------------
 
     /// <summary>What each line of the given PCNs was last found to be owed: its latest adjustment's should-have-been.</summary>
-    public static async Task<IReadOnlyDictionary<LineKey, decimal>> LoadOwedSoFarAsync(
-        NpgsqlTransaction transaction, FinancialYear year, IReadOnlyCollection<string>? pcnIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<LineKey, decimal>> LoadOwedSoFarAsync(
+        UnitOfWork work, FinancialYear year, IReadOnlyCollection<string>? pcnIds, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = work.Command("""
             SELECT DISTINCT ON (pcn_id, stream_id) pcn_id, stream_id, should_have_been
             FROM prior_year_adjustments WHERE year = $1 AND ($2::text[] IS NULL OR pcn_id = ANY($2))
             ORDER BY pcn_id, stream_id, sequence DESC
-            """, transaction.Connection, transaction);
+            """);
         command.Parameters.AddWithValue(year.ToString());
         command.Parameters.Add(SqlParameters.TextArray(pcnIds));
         var owed = await ReadAllAsync(command, reader => (new LineKey(reader.GetString(0), reader.GetString(1)), reader.GetDecimal(2)), cancellationToken);
         return owed.ToDictionary(entry => entry.Item1, entry => entry.Item2);
     }
 
-    public static async Task InsertAdjustmentsAsync(
-        NpgsqlTransaction transaction, IReadOnlyList<PriorYearAdjustment> adjustments, CancellationToken cancellationToken)
+    public async Task InsertAdjustmentsAsync(
+        UnitOfWork work, IReadOnlyList<PriorYearAdjustment> adjustments, CancellationToken cancellationToken)
     {
         if (adjustments.Count == 0) return;
-        var batch = new NpgsqlBatch(transaction.Connection, transaction);
+        var batch = work.Batch();
         foreach (var adjustment in adjustments)
             batch.BatchCommands.Add(Command("""
                 INSERT INTO prior_year_adjustments (id, year, pcn_id, stream_id, paid, paid_population, paid_rate_per_head, paid_part_year_factor,

@@ -6,26 +6,22 @@ using Platform.Data;
 
 namespace Finance.Api.Infrastructure;
 
-/// <summary>Finance's tables in SQL: funding rates, the copy of the registry's populations, and ARRS claims.</summary>
+/// <summary>
+/// Finance's tables in SQL: funding rates, the copy of the registry's populations, and ARRS claims. Writes, and reads
+/// that must see a write in progress, run in the caller's unit of work; a read given no unit of work is a plain read
+/// on a pooled connection of its own.
+/// </summary>
 public sealed class FinanceStore(NpgsqlDataSource dataSource)
 {
-    public NpgsqlDataSource DataSource => dataSource;
-
     // ---- Funding rates ----------------------------------------------------------------------------------------------
 
     private const string RateColumns =
         "stream_id, year, rate_per_head, rate_source, part_year_factor, reference_date, published_amount, source, document_rate_per_head, document_rate_source, document_part_year_factor";
 
-    public async Task<IReadOnlyList<FundingRate>> ListRatesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FundingRate>> ListRatesAsync(UnitOfWork? work, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"SELECT {RateColumns} FROM funding_rates ORDER BY stream_id, year", connection, transaction);
+        await using var command = dataSource.Command(work, $"SELECT {RateColumns} FROM funding_rates ORDER BY stream_id, year");
         return await ReadAllAsync(command, ReadRate, cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<FundingRate>> ListRatesAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await ListRatesAsync(connection, null, cancellationToken);
     }
 
     /// <summary>Loads the documents' rates into an empty table; a table that has rates keeps them (users may have set some).</summary>
@@ -60,9 +56,9 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Sets a rate and records the change; the row is locked so two concurrent sets apply one after the other.</summary>
-    public async Task<FundingRate?> SetRateAsync(NpgsqlTransaction transaction, string streamId, FinancialYear year, decimal ratePerHead, decimal? partYearFactor, CancellationToken cancellationToken)
+    public async Task<FundingRate?> SetRateAsync(UnitOfWork work, string streamId, FinancialYear year, decimal ratePerHead, decimal? partYearFactor, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = work.Command("""
             WITH old AS (
                 SELECT rate_per_head, part_year_factor FROM funding_rates WHERE stream_id = $1 AND year = $2 FOR UPDATE
             ), updated AS (
@@ -76,7 +72,7 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
             )
             SELECT stream_id, year, rate_per_head, rate_source, part_year_factor, reference_date, published_amount, source, document_rate_per_head, document_rate_source, document_part_year_factor
             FROM updated
-            """, transaction.Connection, transaction);
+            """);
         command.Parameters.AddWithValue(streamId);
         command.Parameters.AddWithValue(year.ToString());
         command.Parameters.AddWithValue(ratePerHead);
@@ -104,11 +100,11 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
 
     /// <param name="pcnIds">The PCNs to load; null for every PCN.</param>
     public async Task<PopulationHistory> LoadPopulationsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string>? pcnIds, CancellationToken cancellationToken)
+        UnitOfWork? work, IReadOnlyCollection<string>? pcnIds, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT pcn_id, ccg_id, as_at, registered, weighted, source, version FROM pcn_populations WHERE $1::text[] IS NULL OR pcn_id = ANY($1)",
-            connection, transaction);
+        await using var command = dataSource.Command(
+            work,
+            "SELECT pcn_id, ccg_id, as_at, registered, weighted, source, version FROM pcn_populations WHERE $1::text[] IS NULL OR pcn_id = ANY($1)");
         command.Parameters.Add(SqlParameters.TextArray(pcnIds));
         return new PopulationHistory(await ReadAllAsync(command, reader => new PcnPopulation(
             reader.GetString(0),
@@ -126,20 +122,20 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
     /// earlier one (<see cref="VersionedTimeline"/>). PCNs are locked in id order for the transaction, so two events for
     /// one PCN applied at once take turns and neither reads what the other is about to change.
     /// </summary>
-    public static async Task ApplyTimelinesAsync(NpgsqlTransaction transaction, IEnumerable<IReadOnlyList<PcnPopulation>> timelines, string origin,
+    public async Task ApplyTimelinesAsync(UnitOfWork work, IEnumerable<IReadOnlyList<PcnPopulation>> timelines, string origin,
         CancellationToken cancellationToken)
     {
         foreach (var timeline in timelines.OrderBy(timeline => timeline[0].PcnId, StringComparer.Ordinal))
         {
             var (pcnId, from, version) = (timeline[0].PcnId, timeline[0].AsAt, timeline[0].Version);
-            await using (var locking = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('pcn_populations/' || $1, 0))", transaction.Connection, transaction))
+            await using (var locking = work.Command("SELECT pg_advisory_xact_lock(hashtextextended('pcn_populations/' || $1, 0))"))
             {
                 locking.Parameters.AddWithValue(pcnId);
                 await locking.ExecuteNonQueryAsync(cancellationToken);
             }
 
             var newer = new List<DateOnly>();
-            await using (var query = new NpgsqlCommand("SELECT as_at FROM pcn_populations WHERE pcn_id = $1 AND version > $2", transaction.Connection, transaction))
+            await using (var query = work.Command("SELECT as_at FROM pcn_populations WHERE pcn_id = $1 AND version > $2"))
             {
                 query.Parameters.AddWithValue(pcnId);
                 query.Parameters.AddWithValue(version);
@@ -149,7 +145,7 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
             if (VersionedTimeline.StandingWindow(from, newer) is not { } window) continue;
             var (start, until) = window;
 
-            var batch = new NpgsqlBatch(transaction.Connection, transaction);
+            var batch = work.Batch();
             var drop = new NpgsqlBatchCommand("DELETE FROM pcn_populations WHERE pcn_id = $1 AND as_at >= $2 AND ($3::date IS NULL OR as_at < $3)");
             drop.Parameters.AddWithValue(pcnId);
             drop.Parameters.AddWithValue(start);
@@ -179,15 +175,15 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Records that the start-up copy of the registry was taken (in the transaction that stores it).</summary>
-    public static async Task MarkRegistryCopiedAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    public async Task MarkRegistryCopiedAsync(UnitOfWork work, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("INSERT INTO registry_copy (id) VALUES (1) ON CONFLICT DO NOTHING", transaction.Connection, transaction);
+        await using var command = work.Command("INSERT INTO registry_copy (id) VALUES (1) ON CONFLICT DO NOTHING");
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public static async Task<bool> HasPcnAsync(NpgsqlConnection connection, string pcnId, CancellationToken cancellationToken)
+    public async Task<bool> HasPcnAsync(string pcnId, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pcn_populations WHERE pcn_id = $1)", connection);
+        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM pcn_populations WHERE pcn_id = $1)");
         command.Parameters.AddWithValue(pcnId);
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
@@ -207,21 +203,22 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
     /// The PCN's claims for a year, read under a transaction-scoped lock on (PCN, year): two claims for the same PCN
     /// and year are checked against the entitlement one after the other, so together they can never exceed it.
     /// </summary>
-    public static async Task<IReadOnlyList<ArrsClaim>> LockYearClaimsAsync(NpgsqlTransaction transaction, string pcnId, FinancialYear year, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ArrsClaim>> LockYearClaimsAsync(UnitOfWork work, string pcnId, FinancialYear year, CancellationToken cancellationToken)
     {
-        await using (var lockYear = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('arrs-claims/' || $1 || '/' || $2, 0))", transaction.Connection, transaction))
+        await using (var lockYear = work.Command("SELECT pg_advisory_xact_lock(hashtextextended('arrs-claims/' || $1 || '/' || $2, 0))"))
         {
             lockYear.Parameters.AddWithValue(pcnId);
             lockYear.Parameters.AddWithValue(year.ToString());
             await lockYear.ExecuteNonQueryAsync(cancellationToken);
         }
-        return await ListClaimsAsync(transaction.Connection!, transaction, pcnId, year, cancellationToken);
+        return await ListClaimsAsync(work, pcnId, year, cancellationToken);
     }
 
-    public static async Task<IReadOnlyList<ArrsClaim>> ListClaimsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string pcnId, FinancialYear? year, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ArrsClaim>> ListClaimsAsync(UnitOfWork? work, string pcnId, FinancialYear? year, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            $"SELECT {ClaimColumns} FROM arrs_claims WHERE pcn_id = $1 AND ($2::text IS NULL OR year = $2) ORDER BY sequence", connection, transaction);
+        await using var command = dataSource.Command(
+            work,
+            $"SELECT {ClaimColumns} FROM arrs_claims WHERE pcn_id = $1 AND ($2::text IS NULL OR year = $2) ORDER BY sequence");
         command.Parameters.AddWithValue(pcnId);
         command.Parameters.AddWithValue((object?)year?.ToString() ?? DBNull.Value).NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text;
         return await ReadAllAsync(command, reader => new ArrsClaim(
@@ -236,10 +233,10 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
             reader.GetFieldValue<DateOnly>(8)), cancellationToken);
     }
 
-    public static async Task InsertClaimAsync(NpgsqlTransaction transaction, ArrsClaim claim, CancellationToken cancellationToken)
+    public async Task InsertClaimAsync(UnitOfWork work, ArrsClaim claim, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            $"INSERT INTO arrs_claims ({ClaimColumns}, reimbursed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", transaction.Connection, transaction);
+        await using var command = work.Command(
+            $"INSERT INTO arrs_claims ({ClaimColumns}, reimbursed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
         command.Parameters.AddWithValue(claim.Id);
         command.Parameters.AddWithValue(claim.PcnId);
         command.Parameters.AddWithValue(claim.Year.ToString());

@@ -2,6 +2,7 @@ using Finance.Domain.Model;
 using Llr.Practices.V1;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Platform.Data;
 using Platform.ServiceDefaults.Grpc;
 using RegistryClient = Llr.Practices.V1.PracticeRegistryService.PracticeRegistryServiceClient;
 
@@ -12,7 +13,8 @@ namespace Finance.Api.Infrastructure;
 /// each reference date the funding rates use. Retries until the registry answers; after that, events keep the copy
 /// current and Finance no longer needs the registry to answer.
 /// </summary>
-public sealed class RegistryBootstrap(FinanceStore store, RegistryClient registry, PopulationCopyReadiness readiness, ILogger<RegistryBootstrap> logger)
+public sealed class RegistryBootstrap(
+    NpgsqlDataSource dataSource, FinanceStore store, RegistryClient registry, PopulationCopyReadiness readiness, ILogger<RegistryBootstrap> logger)
     : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
@@ -38,7 +40,7 @@ public sealed class RegistryBootstrap(FinanceStore store, RegistryClient registr
 
     private async Task CopyFromRegistryAsync(CancellationToken cancellationToken)
     {
-        var dates = (await store.ListRatesAsync(cancellationToken)).Select(rate => rate.ReferenceDate).Distinct().Order().ToList();
+        var dates = (await store.ListRatesAsync(work: null, cancellationToken)).Select(rate => rate.ReferenceDate).Distinct().Order().ToList();
         var populations = new List<PcnPopulation>();
         foreach (var date in dates)
         {
@@ -54,12 +56,11 @@ public sealed class RegistryBootstrap(FinanceStore store, RegistryClient registr
 
         // Each figure is the registry's answer on its date at the PCN's version then, so it is applied like a one-row
         // timeline: an event of a newer version (already applied, or still queued) wins on the dates it covers.
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await FinanceStore.ApplyTimelinesAsync(transaction, populations.OrderBy(population => population.AsAt).Select(population => new[] { population }),
+        await using var work = await dataSource.BeginUnitOfWorkAsync(cancellationToken);
+        await store.ApplyTimelinesAsync(work, populations.OrderBy(population => population.AsAt).Select(population => new[] { population }),
             "bootstrap", cancellationToken);
-        await FinanceStore.MarkRegistryCopiedAsync(transaction, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await store.MarkRegistryCopiedAsync(work, cancellationToken);
+        await work.CommitAsync(cancellationToken);
         logger.LogInformation("Copied {Count} PCN populations from the registry as at {Dates}.", populations.Count, string.Join(", ", dates));
     }
 

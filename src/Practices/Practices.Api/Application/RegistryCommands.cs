@@ -1,5 +1,5 @@
-using Npgsql;
 using Platform.Contracts.Practices.V1;
+using Platform.Data;
 using Platform.Domain.Errors;
 using Platform.Messaging.Outbox;
 using Practices.Api.Infrastructure;
@@ -9,79 +9,76 @@ using Practices.Domain.Rules;
 namespace Practices.Api.Application;
 
 /// <summary>
-/// The registry's writes. Each runs inside the caller's transaction: read, let the domain rules decide, write, and put
+/// The registry's writes. Each runs in the caller's unit of work: read, let the domain rules decide, write, and put
 /// the integration event in the outbox — so the change and its event commit together or not at all.
 /// </summary>
-public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
+public sealed class RegistryCommands(RegistryStore store, IOutbox outbox, TimeProvider clock)
 {
     public async Task<(PracticeView Practice, IReadOnlyList<Membership> History)> TransferAsync(
-        NpgsqlTransaction transaction, TransferPractice command, CancellationToken cancellationToken)
+        UnitOfWork work, TransferPractice command, CancellationToken cancellationToken)
     {
-        var connection = transaction.Connection!;
-        var practice = await LoadPracticeAsync(transaction, command.PracticeId, cancellationToken);
+        var practice = await LoadPracticeAsync(work, command.PracticeId, cancellationToken);
         if (command.ETag is { } etag && etag != practice.ETag)
             throw new ConcurrencyConflictException($"Practice {practice.Id} changed since it was read (etag {Quoted.Input(etag)}, now {practice.ETag}); read it again.");
 
-        var pcns = await RegistryStore.LoadPcnsAsync(connection, transaction, cancellationToken);
+        var pcns = await store.LoadPcnsAsync(work, cancellationToken);
         var target = pcns.GetValueOrDefault(command.TargetPcnId) ?? throw RegistryQueries.PcnNotFound(command.TargetPcnId);
-        var history = await RegistryStore.LoadMembershipsAsync(connection, transaction, [practice.Id], null, cancellationToken);
-        var commissions = await RegistryStore.LoadCommissionsAsync(connection, transaction, [practice.Id], null, cancellationToken);
+        var history = await store.LoadMembershipsAsync(work, [practice.Id], null, cancellationToken);
+        var commissions = await store.LoadCommissionsAsync(work, [practice.Id], null, cancellationToken);
         var plan = MembershipRules.PlanTransfer(practice, history, commissions, target, command.EffectiveFrom);
 
-        await ClaimAsync(transaction, practice, cancellationToken);
+        await ClaimAsync(work, practice, cancellationToken);
         string?[] affected = [plan.FromPcnId, plan.Started.PcnId];
-        await RegistryStore.LockPcnsAsync(transaction, affected.OfType<string>(), cancellationToken);
-        if (plan.Ended is { } ended) await RegistryStore.EndMembershipAsync(transaction, ended, cancellationToken);
-        await RegistryStore.InsertMembershipAsync(transaction, plan.Started, cancellationToken);
+        await store.LockPcnsAsync(work, affected.OfType<string>(), cancellationToken);
+        if (plan.Ended is { } ended) await store.EndMembershipAsync(work, ended, cancellationToken);
+        await store.InsertMembershipAsync(work, plan.Started, cancellationToken);
 
-        var after = await RegistryView.LoadAsync(connection, transaction, command.EffectiveFrom, cancellationToken);
-        await outbox.EnqueueAsync(transaction, new PracticeTransferred(
+        var after = await RegistryView.LoadAsync(store, work, command.EffectiveFrom, cancellationToken);
+        await outbox.EnqueueAsync(work, new PracticeTransferred(
             practice.Id, practice.OdsCode, plan.FromPcnId, plan.Started.PcnId, command.EffectiveFrom,
             Snapshots(after, affected), clock.GetUtcNow(),
-            await TimelineAsync(transaction, after, affected, cancellationToken)), cancellationToken);
+            await TimelineAsync(work, after, affected, cancellationToken)), cancellationToken);
 
         return (after.ViewOf(after.Practices[practice.Id]), plan.ApplyTo(history));
     }
 
-    public async Task<ListSizeSnapshot> RecordListSizeAsync(NpgsqlTransaction transaction, RecordListSize command, CancellationToken cancellationToken)
+    public async Task<ListSizeSnapshot> RecordListSizeAsync(UnitOfWork work, RecordListSize command, CancellationToken cancellationToken)
     {
-        var connection = transaction.Connection!;
-        var practice = await LoadPracticeAsync(transaction, command.PracticeId, cancellationToken);
+        var practice = await LoadPracticeAsync(work, command.PracticeId, cancellationToken);
         ListSizeRules.EnsureCanRecord(practice, command.AsAt);
 
         var snapshot = new ListSizeSnapshot(practice.Id, command.AsAt, command.RegisteredPatients, command.WeightedPatients, Source: null);
-        await ClaimAsync(transaction, practice, cancellationToken);
+        await ClaimAsync(work, practice, cancellationToken);
         // The size counts from its date until the practice's next one, in whichever PCNs it belongs to meanwhile
         // (including one it joins only after the size's date), and in the PCN it founded.
-        var pcns = await RegistryStore.LoadPcnsAsync(connection, transaction, cancellationToken);
-        var history = await RegistryStore.LoadMembershipsAsync(connection, transaction, [practice.Id], null, cancellationToken);
+        var pcns = await store.LoadPcnsAsync(work, cancellationToken);
+        var history = await store.LoadMembershipsAsync(work, [practice.Id], null, cancellationToken);
         var touched = MembershipRules.PcnsCounting(history, pcns, command.AsAt);
-        await RegistryStore.LockPcnsAsync(transaction, touched, cancellationToken);
-        await RegistryStore.UpsertListSizeAsync(transaction, snapshot, cancellationToken);
+        await store.LockPcnsAsync(work, touched, cancellationToken);
+        await store.UpsertListSizeAsync(work, snapshot, cancellationToken);
 
-        var after = await RegistryView.LoadAsync(connection, transaction, command.AsAt, cancellationToken);
-        await outbox.EnqueueAsync(transaction, new ListSizeRecorded(
+        var after = await RegistryView.LoadAsync(store, work, command.AsAt, cancellationToken);
+        await outbox.EnqueueAsync(work, new ListSizeRecorded(
             practice.Id, practice.OdsCode, command.AsAt, command.RegisteredPatients, command.WeightedPatients,
             Snapshots(after, after.ViewOf(practice).Pcn?.Id), clock.GetUtcNow(),
-            await TimelineAsync(transaction, after, touched, cancellationToken)), cancellationToken);
+            await TimelineAsync(work, after, touched, cancellationToken)), cancellationToken);
         return snapshot;
     }
 
     public async Task<(PracticeView Successor, IReadOnlyList<PracticeView> Closed)> MergeAsync(
-        NpgsqlTransaction transaction, MergePractices command, CancellationToken cancellationToken)
+        UnitOfWork work, MergePractices command, CancellationToken cancellationToken)
     {
-        var connection = transaction.Connection!;
         var ids = command.PredecessorIds.Prepend(command.SuccessorId).ToList();
 
         // The registry on the last day before the merge: the practices as they stand, and the lists that will be merged.
         var lastDay = command.EffectiveFrom.AddDays(-1);
-        var before = await RegistryView.LoadAsync(connection, transaction, lastDay, cancellationToken);
+        var before = await RegistryView.LoadAsync(store, work, lastDay, cancellationToken);
         var practices = before.Practices;
         if (ids.FirstOrDefault(id => !practices.ContainsKey(id)) is { } missing) throw RegistryQueries.PracticeNotFound(missing);
 
-        var histories = GroupByPractice(await RegistryStore.LoadMembershipsAsync(connection, transaction, ids, null, cancellationToken), ids,
+        var histories = GroupByPractice(await store.LoadMembershipsAsync(work, ids, null, cancellationToken), ids,
             membership => membership.PracticeId);
-        var commissions = GroupByPractice(await RegistryStore.LoadCommissionsAsync(connection, transaction, ids, null, cancellationToken), ids,
+        var commissions = GroupByPractice(await store.LoadCommissionsAsync(work, ids, null, cancellationToken), ids,
             commission => commission.PracticeId);
 
         var plan = MergeRules.Plan(
@@ -90,24 +87,24 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
             histories,
             commissions,
             before.Pcns,
-            GroupByPractice(await RegistryStore.LoadListSizeHistoriesAsync(connection, transaction, ids, cancellationToken), ids, size => size.PracticeId),
+            GroupByPractice(await store.LoadListSizeHistoriesAsync(work, ids, cancellationToken), ids, size => size.PracticeId),
             command.EffectiveFrom);
 
         // Claim in id order so two merges over the same practices cannot deadlock.
         foreach (var practice in ids.Order(StringComparer.Ordinal).Select(id => practices[id]))
-            await ClaimAsync(transaction, practice, cancellationToken);
+            await ClaimAsync(work, practice, cancellationToken);
         var touched = ids.SelectMany(id => MembershipRules.PcnsCounting(histories[id], before.Pcns, lastDay)).Distinct().ToList();
-        await RegistryStore.LockPcnsAsync(transaction, touched, cancellationToken);
-        foreach (var closed in plan.ClosedPredecessors) await RegistryStore.ClosePracticeAsync(transaction, closed, cancellationToken);
-        foreach (var ended in plan.EndedMemberships) await RegistryStore.EndMembershipAsync(transaction, ended, cancellationToken);
-        if (plan.SuccessorListSize is { } merged) await RegistryStore.UpsertListSizeAsync(transaction, merged, cancellationToken);
+        await store.LockPcnsAsync(work, touched, cancellationToken);
+        foreach (var closed in plan.ClosedPredecessors) await store.ClosePracticeAsync(work, closed, cancellationToken);
+        foreach (var ended in plan.EndedMemberships) await store.EndMembershipAsync(work, ended, cancellationToken);
+        if (plan.SuccessorListSize is { } merged) await store.UpsertListSizeAsync(work, merged, cancellationToken);
 
-        var after = await RegistryView.LoadAsync(connection, transaction, command.EffectiveFrom, cancellationToken);
+        var after = await RegistryView.LoadAsync(store, work, command.EffectiveFrom, cancellationToken);
         var affected = ids.Select(id => before.ViewOf(before.Practices[id]).Pcn?.Id).Append(after.ViewOf(after.Practices[command.SuccessorId]).Pcn?.Id).ToArray();
-        await outbox.EnqueueAsync(transaction, new PracticesMerged(
+        await outbox.EnqueueAsync(work, new PracticesMerged(
             command.SuccessorId, practices[command.SuccessorId].OdsCode, command.PredecessorIds, command.EffectiveFrom,
             Snapshots(after, affected), clock.GetUtcNow(),
-            await TimelineAsync(transaction, after, touched, cancellationToken)), cancellationToken);
+            await TimelineAsync(work, after, touched, cancellationToken)), cancellationToken);
 
         return (after.ViewOf(after.Practices[command.SuccessorId]), command.PredecessorIds.Select(id => after.ViewOf(after.Practices[id])).ToList());
     }
@@ -119,15 +116,15 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
         return groups;
     }
 
-    private static async Task<Practice> LoadPracticeAsync(NpgsqlTransaction transaction, string practiceId, CancellationToken cancellationToken)
+    private async Task<Practice> LoadPracticeAsync(UnitOfWork work, string practiceId, CancellationToken cancellationToken)
     {
-        var practices = await RegistryStore.LoadPracticesAsync(transaction.Connection!, transaction, [practiceId], cancellationToken);
+        var practices = await store.LoadPracticesAsync(work, [practiceId], cancellationToken);
         return practices.GetValueOrDefault(practiceId) ?? throw RegistryQueries.PracticeNotFound(practiceId);
     }
 
-    private static async Task ClaimAsync(NpgsqlTransaction transaction, Practice practice, CancellationToken cancellationToken)
+    private async Task ClaimAsync(UnitOfWork work, Practice practice, CancellationToken cancellationToken)
     {
-        if (!await RegistryStore.TryBumpVersionAsync(transaction, practice, cancellationToken))
+        if (!await store.TryBumpVersionAsync(work, practice, cancellationToken))
             throw new ConcurrencyConflictException($"Practice {practice.Id} was changed by a concurrent write; read it again and retry.");
     }
 
@@ -136,17 +133,17 @@ public sealed class RegistryCommands(IOutbox outbox, TimeProvider clock)
     /// effect) on: its state on that date and on every later date its members or their sizes change (unchanged states
     /// are left out).
     /// </summary>
-    private static async Task<IReadOnlyList<PcnSnapshot>> TimelineAsync(
-        NpgsqlTransaction transaction, RegistryView after, IReadOnlyCollection<string?> pcnIds, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<PcnSnapshot>> TimelineAsync(
+        UnitOfWork work, RegistryView after, IReadOnlyCollection<string?> pcnIds, CancellationToken cancellationToken)
     {
         var ids = pcnIds.OfType<string>().Distinct().ToList();
-        var days = await RegistryStore.LoadChangeDatesAsync(transaction.Connection!, transaction, after.AsAt, cancellationToken);
+        var days = await store.LoadChangeDatesAsync(work, after.AsAt, cancellationToken);
         var timeline = new List<PcnSnapshot>();
         var latest = new Dictionary<string, PcnSnapshot>();
         foreach (var day in days.Prepend(after.AsAt))
         {
             // Nothing is written while the timeline is built, so each later day needs only its memberships and sizes.
-            var view = day == after.AsAt ? after : await after.AtAsync(transaction.Connection!, transaction, day, cancellationToken);
+            var view = day == after.AsAt ? after : await after.AtAsync(store, work, day, cancellationToken);
             foreach (var id in ids)
             {
                 var snapshot = IntegrationEventMapping.ToSnapshot(view.PopulationOf(view.Pcns[id]));

@@ -9,13 +9,14 @@ using Practices.Domain.Rules;
 namespace Practices.Api.Application;
 
 /// <summary>Reads of the registry. Returns domain results; the gRPC layer shapes them into messages.</summary>
-public sealed class RegistryQueries(NpgsqlDataSource dataSource)
+public sealed class RegistryQueries(RegistryStore store, NpgsqlDataSource dataSource)
 {
     // The registry as at each date asked, kept while nothing commits: most reads are then one round trip.
     private readonly SnapshotCache<DateOnly, RegistryView> _views = new(dataSource);
 
-    public async Task<IReadOnlyList<PcnPopulation>> ListPcnsAsync(DateOnly asAt, Ccg? ccg, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PcnPopulation>> ListPcnsAsync(ListPcns query, CancellationToken cancellationToken)
     {
+        var (asAt, ccg) = query;
         var view = await LoadViewAsync(asAt, cancellationToken);
         return view.Pcns.Values
             .Where(pcn => pcn.ExistsOn(asAt) && (ccg is null || pcn.Ccg == ccg))
@@ -24,8 +25,9 @@ public sealed class RegistryQueries(NpgsqlDataSource dataSource)
             .ToList();
     }
 
-    public async Task<PcnPopulation> GetPcnAsync(string pcnId, DateOnly asAt, CancellationToken cancellationToken)
+    public async Task<PcnPopulation> GetPcnAsync(GetPcn query, CancellationToken cancellationToken)
     {
+        var (pcnId, asAt) = query;
         var view = await LoadViewAsync(asAt, cancellationToken);
         var pcn = view.Pcns.GetValueOrDefault(pcnId) ?? throw PcnNotFound(pcnId);
         if (!pcn.ExistsOn(asAt))
@@ -38,8 +40,9 @@ public sealed class RegistryQueries(NpgsqlDataSource dataSource)
     /// Practices ordered by id; with a PCN or CCG filter, only that PCN's or CCG's members on the date; with an ODS code,
     /// only the practice that has it.
     /// </summary>
-    public async Task<IReadOnlyList<PracticeView>> ListPracticesAsync(DateOnly asAt, string? pcnId, Ccg? ccg, string? odsCode, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PracticeView>> ListPracticesAsync(ListPractices query, CancellationToken cancellationToken)
     {
+        var (asAt, pcnId, ccg, odsCode) = query;
         var view = await LoadViewAsync(asAt, cancellationToken);
         if (pcnId is not null && !view.Pcns.ContainsKey(pcnId)) throw PcnNotFound(pcnId);
         return view.Practices.Values
@@ -51,27 +54,27 @@ public sealed class RegistryQueries(NpgsqlDataSource dataSource)
             .ToList();
     }
 
-    public async Task<PracticeView> GetPracticeAsync(string practiceId, DateOnly asAt, CancellationToken cancellationToken)
+    public async Task<PracticeView> GetPracticeAsync(GetPractice query, CancellationToken cancellationToken)
     {
+        var (practiceId, asAt) = query;
         var view = await LoadViewAsync(asAt, cancellationToken);
         return view.ViewOf(view.Practices.GetValueOrDefault(practiceId) ?? throw PracticeNotFound(practiceId));
     }
 
     public async Task<IReadOnlyList<Membership>> ListMembershipsAsync(string practiceId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var history = await RegistryStore.LoadMembershipsAsync(connection, null, [practiceId], coveringDate: null, cancellationToken);
-        if (history.Count == 0) await EnsurePracticeExistsAsync(connection, practiceId, cancellationToken);
+        var history = await store.LoadMembershipsAsync(work: null, [practiceId], coveringDate: null, cancellationToken);
+        if (history.Count == 0) await EnsurePracticeExistsAsync(practiceId, cancellationToken);
         return history;
     }
 
-    /// <summary>Newest first; <paramref name="before"/> continues a previous page.</summary>
-    public async Task<IReadOnlyList<ListSizeSnapshot>> ListListSizesAsync(string practiceId, DateOnly? before, int limit, CancellationToken cancellationToken)
+    /// <summary>At most <paramref name="limit"/> of them, newest first.</summary>
+    public async Task<IReadOnlyList<ListSizeSnapshot>> ListListSizesAsync(ListListSizes query, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var sizes = await RegistryStore.LoadListSizesAsync(connection, practiceId, before, limit, cancellationToken);
+        var (practiceId, before) = query;
+        var sizes = await store.LoadListSizesAsync(practiceId, before, limit, cancellationToken);
         // An empty page is also what an existing practice gives past its last snapshot: only then is it worth asking.
-        if (sizes.Count == 0) await EnsurePracticeExistsAsync(connection, practiceId, cancellationToken);
+        if (sizes.Count == 0) await EnsurePracticeExistsAsync(practiceId, cancellationToken);
         return sizes;
     }
 
@@ -91,15 +94,15 @@ public sealed class RegistryQueries(NpgsqlDataSource dataSource)
     internal static NotFoundException PcnNotFound(string pcnId) => new("llr.practices.v1.Pcn", $"pcns/{pcnId}");
 
     private Task<RegistryView> LoadViewAsync(DateOnly asAt, CancellationToken cancellationToken) =>
-        _views.GetAsync(asAt, (connection, transaction, cancel) => RegistryView.LoadAsync(connection, transaction, asAt, cancel), cancellationToken);
+        _views.GetAsync(asAt, (work, cancel) => RegistryView.LoadAsync(store, work, asAt, cancel), cancellationToken);
 
     /// <summary>
     /// Only asked when a practice's rows come back empty: memberships and list sizes reference their practice and
     /// practices are never deleted, so any row proves the practice exists.
     /// </summary>
-    private static async Task EnsurePracticeExistsAsync(NpgsqlConnection connection, string practiceId, CancellationToken cancellationToken)
+    private async Task EnsurePracticeExistsAsync(string practiceId, CancellationToken cancellationToken)
     {
-        var practices = await RegistryStore.LoadPracticesAsync(connection, null, [practiceId], cancellationToken);
+        var practices = await store.LoadPracticesAsync(work: null, [practiceId], cancellationToken);
         if (practices.Count == 0) throw PracticeNotFound(practiceId);
     }
 }

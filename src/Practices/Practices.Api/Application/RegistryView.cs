@@ -1,4 +1,4 @@
-using Npgsql;
+using Platform.Data;
 using Practices.Api.Infrastructure;
 using Practices.Domain.Model;
 using Practices.Domain.Rules;
@@ -44,19 +44,21 @@ internal sealed class RegistryView
     public IReadOnlyDictionary<string, ListSizeSnapshot> LatestSizes { get; }
     private List<PcnFounder> Founders { get; }
 
-    /// <summary>Loads the view; pass the transaction to see a write in progress (for the events it publishes).</summary>
-    public static async Task<RegistryView> LoadAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, DateOnly asAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads the view in a unit of work: a write's, to see the write in progress (for the events it publishes), or a
+    /// read's, so that every query sees one snapshot.
+    /// </summary>
+    public static async Task<RegistryView> LoadAsync(RegistryStore store, UnitOfWork work, DateOnly asAt, CancellationToken cancellationToken)
     {
-        var pcns = await RegistryStore.LoadPcnsAsync(connection, transaction, cancellationToken);
-        var practices = await RegistryStore.LoadPracticesAsync(connection, transaction, ids: null, cancellationToken);
-        var baseSizes = await RegistryStore.LoadFounderBaseSizesAsync(connection, transaction, cancellationToken);
-        var founders = (await RegistryStore.LoadFoundingMembershipsAsync(connection, transaction, cancellationToken))
+        var pcns = await store.LoadPcnsAsync(work, cancellationToken);
+        var practices = await store.LoadPracticesAsync(work, ids: null, cancellationToken);
+        var baseSizes = await store.LoadFounderBaseSizesAsync(work, cancellationToken);
+        var founders = (await store.LoadFoundingMembershipsAsync(work, cancellationToken))
             .Select(membership => new PcnFounder(practices[membership.PracticeId], membership, baseSizes.GetValueOrDefault((membership.PcnId, membership.PracticeId))))
             .OrderBy(founder => founder.Practice.Id, StringComparer.Ordinal)
             .ToList();
         return await new RegistryView(asAt, pcns, practices, [], founders, [], new Dictionary<string, ListSizeSnapshot>())
-            .AtAsync(connection, transaction, asAt, cancellationToken);
+            .AtAsync(store, work, asAt, cancellationToken);
     }
 
     /// <summary>
@@ -64,11 +66,11 @@ internal sealed class RegistryView
     /// not depend on the date, so they are kept and only what covers the date is loaded. Only valid while nothing has
     /// been written since this view was loaded.
     /// </summary>
-    public async Task<RegistryView> AtAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, DateOnly asAt, CancellationToken cancellationToken)
+    public async Task<RegistryView> AtAsync(RegistryStore store, UnitOfWork work, DateOnly asAt, CancellationToken cancellationToken)
     {
-        var memberships = await RegistryStore.LoadMembershipsAsync(connection, transaction, practiceIds: null, asAt, cancellationToken);
-        var commissions = await RegistryStore.LoadCommissionsAsync(connection, transaction, practiceIds: null, asAt, cancellationToken);
-        var sizes = await RegistryStore.LoadLatestListSizesAsync(connection, transaction, asAt, cancellationToken);
+        var memberships = await store.LoadMembershipsAsync(work, practiceIds: null, asAt, cancellationToken);
+        var commissions = await store.LoadCommissionsAsync(work, practiceIds: null, asAt, cancellationToken);
+        var sizes = await store.LoadLatestListSizesAsync(work, asAt, cancellationToken);
         return new RegistryView(asAt, Pcns, Practices, memberships, Founders, commissions, sizes);
     }
 

@@ -25,8 +25,10 @@ public static class ApplicationServiceExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddIdempotentWrites();
+        builder.Services.AddSingleton<RegistryStore>();
         builder.Services.AddSingleton<RegistryQueries>();
         builder.Services.AddSingleton<RegistryCommands>();
+        builder.Services.AddSingleton<RequestParsing>();
         return builder;
     }
 

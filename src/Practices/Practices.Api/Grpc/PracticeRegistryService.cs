@@ -11,14 +11,14 @@ namespace Practices.Api.Grpc;
 /// errors thrown below become gRPC statuses in ServiceDefaults' ErrorMappingInterceptor.
 /// </summary>
 public sealed class PracticeRegistryService(
-    RegistryQueries queries, RegistryCommands commands, IdempotentWrites writes, TimeProvider clock)
+    RequestParsing parsing, RegistryQueries queries, RegistryCommands commands, IdempotentWrites writes)
     : Llr.Practices.V1.PracticeRegistryService.PracticeRegistryServiceBase
 {
     public override async Task<ListPcnsResponse> ListPcns(ListPcnsRequest request, ServerCallContext context)
     {
-        var query = RequestParsing.Parse(request, Today);
-        var pcns = await queries.ListPcnsAsync(query.AsAt, query.Ccg, context.CancellationToken);
-        var (page, next) = PageTokens.Paginate(pcns, pcn => pcn.Pcn.Id, query.Page);
+        var (query, pageAsked) = parsing.Parse(request);
+        var pcns = await queries.ListPcnsAsync(query, context.CancellationToken);
+        var (page, next) = PageTokens.Paginate(pcns, pcn => pcn.Pcn.Id, pageAsked);
         var response = new ListPcnsResponse { NextPageToken = next };
         response.Pcns.AddRange(page.Select(pcn => pcn.ToProto()));
         return response;
@@ -26,15 +26,14 @@ public sealed class PracticeRegistryService(
 
     public override async Task<Pcn> GetPcn(GetPcnRequest request, ServerCallContext context)
     {
-        var query = RequestParsing.Parse(request, Today);
-        return (await queries.GetPcnAsync(query.Id, query.AsAt, context.CancellationToken)).ToProto();
+        return (await queries.GetPcnAsync(parsing.Parse(request), context.CancellationToken)).ToProto();
     }
 
     public override async Task<ListPracticesResponse> ListPractices(ListPracticesRequest request, ServerCallContext context)
     {
-        var query = RequestParsing.Parse(request, Today);
-        var practices = await queries.ListPracticesAsync(query.AsAt, query.PcnId, query.Ccg, query.OdsCode, context.CancellationToken);
-        var (page, next) = PageTokens.Paginate(practices, practice => practice.Practice.Id, query.Page);
+        var (query, pageAsked) = parsing.Parse(request);
+        var practices = await queries.ListPracticesAsync(query, context.CancellationToken);
+        var (page, next) = PageTokens.Paginate(practices, practice => practice.Practice.Id, pageAsked);
         var response = new ListPracticesResponse { NextPageToken = next };
         response.Practices.AddRange(page.Select(practice => practice.ToProto()));
         return response;
@@ -42,13 +41,12 @@ public sealed class PracticeRegistryService(
 
     public override async Task<Practice> GetPractice(GetPracticeRequest request, ServerCallContext context)
     {
-        var query = RequestParsing.Parse(request, Today);
-        return (await queries.GetPracticeAsync(query.Id, query.AsAt, context.CancellationToken)).ToProto();
+        return (await queries.GetPracticeAsync(parsing.Parse(request), context.CancellationToken)).ToProto();
     }
 
     public override async Task<ListPracticeMembershipsResponse> ListPracticeMemberships(ListPracticeMembershipsRequest request, ServerCallContext context)
     {
-        var history = await queries.ListMembershipsAsync(RequestParsing.PracticeId(request.Parent, "parent"), context.CancellationToken);
+        var history = await queries.ListMembershipsAsync(parsing.Parse(request), context.CancellationToken);
         var response = new ListPracticeMembershipsResponse();
         response.Memberships.AddRange(history.Select(membership => membership.ToProto()));
         return response;
@@ -56,10 +54,10 @@ public sealed class PracticeRegistryService(
 
     public override Task<TransferPracticeResponse> TransferPractice(TransferPracticeRequest request, ServerCallContext context)
     {
-        var command = RequestParsing.Parse(request);
-        return writes.RunOnceAsync(request, request.RequestId, async (transaction, cancellationToken) =>
+        var command = parsing.Parse(request);
+        return writes.RunOnceAsync(request, request.RequestId, async (work, cancellationToken) =>
         {
-            var (practice, history) = await commands.TransferAsync(transaction, command, cancellationToken);
+            var (practice, history) = await commands.TransferAsync(work, command, cancellationToken);
             var response = new TransferPracticeResponse { Practice = practice.ToProto() };
             response.Memberships.AddRange(history.Select(membership => membership.ToProto()));
             return response;
@@ -68,16 +66,16 @@ public sealed class PracticeRegistryService(
 
     public override Task<ListSize> CreateListSize(CreateListSizeRequest request, ServerCallContext context)
     {
-        var command = RequestParsing.Parse(request);
-        return writes.RunOnceAsync(request, request.RequestId, async (transaction, cancellationToken) =>
-            (await commands.RecordListSizeAsync(transaction, command, cancellationToken)).ToProto(), context.CancellationToken);
+        var command = parsing.Parse(request);
+        return writes.RunOnceAsync(request, request.RequestId, async (work, cancellationToken) =>
+            (await commands.RecordListSizeAsync(work, command, cancellationToken)).ToProto(), context.CancellationToken);
     }
 
     public override async Task<ListListSizesResponse> ListListSizes(ListListSizesRequest request, ServerCallContext context)
     {
-        var (practiceId, before, page) = RequestParsing.Parse(request);
+        var (query, page) = parsing.Parse(request);
         // One more than the page, to know whether another page follows without a count query.
-        var sizes = await queries.ListListSizesAsync(practiceId, before, page.Size + 1, context.CancellationToken);
+        var sizes = await queries.ListListSizesAsync(query, page.Size + 1, context.CancellationToken);
         var items = sizes.Take(page.Size).ToList();
         var response = new ListListSizesResponse
         {
@@ -89,10 +87,10 @@ public sealed class PracticeRegistryService(
 
     public override Task<MergePracticesResponse> MergePractices(MergePracticesRequest request, ServerCallContext context)
     {
-        var command = RequestParsing.Parse(request);
-        return writes.RunOnceAsync(request, request.RequestId, async (transaction, cancellationToken) =>
+        var command = parsing.Parse(request);
+        return writes.RunOnceAsync(request, request.RequestId, async (work, cancellationToken) =>
         {
-            var (successor, closed) = await commands.MergeAsync(transaction, command, cancellationToken);
+            var (successor, closed) = await commands.MergeAsync(work, command, cancellationToken);
             var response = new MergePracticesResponse { Successor = successor.ToProto() };
             response.Closed.AddRange(closed.Select(practice => practice.ToProto()));
             return response;
@@ -100,7 +98,5 @@ public sealed class PracticeRegistryService(
     }
 
     public override async Task<DataQualityReport> GetDataQualityReport(GetDataQualityReportRequest request, ServerCallContext context) =>
-        (await queries.GetDataQualityReportAsync(RequestParsing.Parse(request, Today), context.CancellationToken)).ToProto();
-
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        (await queries.GetDataQualityReportAsync(parsing.Parse(request), context.CancellationToken)).ToProto();
 }

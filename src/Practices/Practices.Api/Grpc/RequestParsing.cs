@@ -9,10 +9,11 @@ using ProtoCcg = Llr.Practices.V1.Ccg;
 namespace Practices.Api.Grpc;
 
 /// <summary>
-/// Turns requests into commands and query arguments, collecting every field violation before answering, so a caller
-/// learns all that is wrong with a request at once (INVALID_ARGUMENT with google.rpc.BadRequest).
+/// Turns requests into the application's commands and queries (and, for lists, the page asked for), collecting every
+/// field violation before answering, so a caller learns all that is wrong with a request at once (INVALID_ARGUMENT
+/// with google.rpc.BadRequest). An unset as-at date means today.
 /// </summary>
-public static class RequestParsing
+public sealed class RequestParsing(TimeProvider clock)
 {
     /// <summary>
     /// The largest list a practice can have: no practice in England comes near a million patients (all of LLR is
@@ -23,50 +24,60 @@ public static class RequestParsing
     public const string Pcns = "pcns";
     public const string Practices = "practices";
 
-    public sealed record PcnsQuery(DateOnly AsAt, Domain.Model.Ccg? Ccg, PageTokens.Page Page);
-
-    public sealed record PracticesQuery(DateOnly AsAt, string? PcnId, Domain.Model.Ccg? Ccg, string? OdsCode, PageTokens.Page Page);
-
-    public sealed record OneQuery(string Id, DateOnly AsAt);
-
-    public static PcnsQuery Parse(ListPcnsRequest request, DateOnly today)
+    public (ListPcns Query, PageTokens.Page Page) Parse(ListPcnsRequest request)
     {
         var validation = new Validation();
-        var asAt = AsAt(request.AsAtDate, today, validation);
+        var asAt = AsAt(request.AsAtDate, validation);
         var ccg = Ccg(request.Ccg, validation);
         var page = PageTokens.Read(request.PageSize, request.PageToken, $"pcns|{asAt}|{ccg}", defaultSize: 50, maxSize: 100, validation);
         validation.ThrowIfInvalid();
-        return new PcnsQuery(asAt, ccg, page);
+        return (new ListPcns(asAt, ccg), page);
     }
 
-    public static PracticesQuery Parse(ListPracticesRequest request, DateOnly today)
+    public (ListPractices Query, PageTokens.Page Page) Parse(ListPracticesRequest request)
     {
         var validation = new Validation();
-        var asAt = AsAt(request.AsAtDate, today, validation);
+        var asAt = AsAt(request.AsAtDate, validation);
         var pcnId = string.IsNullOrEmpty(request.Pcn) ? null : ResourceNames.ParseId(request.Pcn, Pcns, "pcn", validation);
         var ccg = Ccg(request.Ccg, validation);
         var odsCode = OdsCode(request.OdsCode, validation);
         var page = PageTokens.Read(request.PageSize, request.PageToken, $"practices|{asAt}|{pcnId}|{ccg}|{odsCode}", defaultSize: 50, maxSize: 200, validation);
         validation.ThrowIfInvalid();
-        return new PracticesQuery(asAt, pcnId, ccg, odsCode, page);
+        return (new ListPractices(asAt, pcnId, ccg, odsCode), page);
     }
 
-    public static OneQuery Parse(GetPcnRequest request, DateOnly today) => One(request.Name, Pcns, request.AsAtDate, today);
+    public GetPcn Parse(GetPcnRequest request)
+    {
+        var (id, asAt) = IdAsAt(request.Name, Pcns, request.AsAtDate);
+        return new GetPcn(id, asAt);
+    }
 
-    public static OneQuery Parse(GetPracticeRequest request, DateOnly today) => One(request.Name, Practices, request.AsAtDate, today);
+    public GetPractice Parse(GetPracticeRequest request)
+    {
+        var (id, asAt) = IdAsAt(request.Name, Practices, request.AsAtDate);
+        return new GetPractice(id, asAt);
+    }
 
-    public static DateOnly Parse(GetDataQualityReportRequest request, DateOnly today)
+    /// <summary>The date of the report.</summary>
+    public DateOnly Parse(GetDataQualityReportRequest request)
     {
         var validation = new Validation();
-        var asAt = AsAt(request.AsAtDate, today, validation);
+        var asAt = AsAt(request.AsAtDate, validation);
         validation.ThrowIfInvalid();
         return asAt;
     }
 
-    public sealed record ListSizesQuery(string PracticeId, DateOnly? Before, PageTokens.Page Page);
+    /// <summary>The practice whose memberships are asked for.</summary>
+    public string Parse(ListPracticeMembershipsRequest request)
+    {
+        var validation = new Validation();
+        var id = ResourceNames.ParseId(request.Parent, Practices, "parent", validation);
+        validation.ThrowIfInvalid();
+        return id;
+    }
 
     /// <summary>A practice's list sizes, newest first: the page token carries the date of the last one returned.</summary>
-    public static ListSizesQuery Parse(ListListSizesRequest request)
+    public (ListListSizes Query, PageTokens.Page Page) Parse(ListListSizesRequest request)
     {
         var validation = new Validation();
         var practiceId = ResourceNames.ParseId(request.Parent, Practices, "parent", validation);
@@ -79,10 +90,10 @@ public static class RequestParsing
             else validation.Add("page_token", PageTokens.InvalidTokenDescription);
         }
         validation.ThrowIfInvalid();
-        return new ListSizesQuery(practiceId, before, page);
+        return (new ListListSizes(practiceId, before), page);
     }
 
-    public static TransferPractice Parse(TransferPracticeRequest request)
+    public TransferPractice Parse(TransferPracticeRequest request)
     {
         var validation = new Validation();
         var command = new TransferPractice(
@@ -94,7 +105,7 @@ public static class RequestParsing
         return command;
     }
 
-    public static RecordListSize Parse(CreateListSizeRequest request)
+    public RecordListSize Parse(CreateListSizeRequest request)
     {
         var validation = new Validation();
         var practiceId = ResourceNames.ParseId(request.Parent, Practices, "parent", validation);
@@ -112,7 +123,7 @@ public static class RequestParsing
         return new RecordListSize(practiceId, asAt, size.RegisteredPatients, size.HasWeightedPatients ? size.WeightedPatients : null);
     }
 
-    public static MergePractices Parse(MergePracticesRequest request)
+    public MergePractices Parse(MergePracticesRequest request)
     {
         var validation = new Validation();
         var successor = ResourceNames.ParseId(request.Successor, Practices, "successor", validation);
@@ -127,26 +138,18 @@ public static class RequestParsing
         return new MergePractices(successor, predecessors, effectiveFrom);
     }
 
-    public static string PracticeId(string name, string field)
-    {
-        var validation = new Validation();
-        var id = ResourceNames.ParseId(name, Practices, field, validation);
-        validation.ThrowIfInvalid();
-        return id;
-    }
-
-    private static OneQuery One(string name, string collection, Google.Type.Date? asAtDate, DateOnly today)
+    private (string Id, DateOnly AsAt) IdAsAt(string name, string collection, Google.Type.Date? asAtDate)
     {
         var validation = new Validation();
         var id = ResourceNames.ParseId(name, collection, "name", validation);
-        var asAt = AsAt(asAtDate, today, validation);
+        var asAt = AsAt(asAtDate, validation);
         validation.ThrowIfInvalid();
-        return new OneQuery(id, asAt);
+        return (id, asAt);
     }
 
     /// <summary>An optional as-at date; unset means today.</summary>
-    private static DateOnly AsAt(Google.Type.Date? date, DateOnly today, Validation validation) =>
-        ProtoDates.OrDefault(date, "as_at_date", today, validation);
+    private DateOnly AsAt(Google.Type.Date? date, Validation validation) =>
+        ProtoDates.OrDefault(date, "as_at_date", DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), validation);
 
     /// <summary>An optional ODS code filter; a malformed code is refused rather than matching nothing.</summary>
     private static string? OdsCode(string odsCode, Validation validation)

@@ -6,20 +6,21 @@ using Practices.Domain.Model;
 namespace Practices.Api.Infrastructure;
 
 /// <summary>
-/// The registry's SQL. Every method takes the connection and, for writes or reads that must see a write in progress,
-/// the transaction: a command's reads and writes share one transaction so an event describes exactly what committed.
+/// The registry's SQL. Writes, and reads that must see a write in progress, run in the caller's unit of work: a
+/// command's reads and writes share one transaction so an event describes exactly what committed. A read given no
+/// unit of work is a plain read on a pooled connection of its own.
 /// </summary>
-internal static class RegistryStore
+public sealed class RegistryStore(NpgsqlDataSource dataSource)
 {
     // Appendix 3 is the documents' one table with every PCN's population; other statements are kept for the record.
     private const string PrimaryStatement = "appendix3";
 
-    public static async Task<Dictionary<string, Pcn>> LoadPcnsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, Pcn>> LoadPcnsAsync(UnitOfWork? work, CancellationToken cancellationToken)
     {
         var parts = new Dictionary<string, List<StatedPopulationPart>>();
-        await using (var command = new NpgsqlCommand(
-            "SELECT pcn_id, part, population, as_at, source FROM pcn_stated_populations WHERE statement = $1 ORDER BY pcn_id, part",
-            connection, transaction))
+        await using (var command = dataSource.Command(
+            work,
+            "SELECT pcn_id, part, population, as_at, source FROM pcn_stated_populations WHERE statement = $1 ORDER BY pcn_id, part"))
         {
             command.Parameters.AddWithValue(PrimaryStatement);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -28,8 +29,9 @@ internal static class RegistryStore
         }
 
         var pcns = new Dictionary<string, Pcn>();
-        await using (var command = new NpgsqlCommand(
-            "SELECT id, name, ccg, clinical_director, started_on, version FROM pcns ORDER BY id", connection, transaction))
+        await using (var command = dataSource.Command(
+            work,
+            "SELECT id, name, ccg, clinical_director, started_on, version FROM pcns ORDER BY id"))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -43,12 +45,13 @@ internal static class RegistryStore
     }
 
     /// <summary>Practices, all or those named, each with its branch sites.</summary>
-    public static async Task<Dictionary<string, Practice>> LoadPracticesAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string>? ids, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, Practice>> LoadPracticesAsync(
+        UnitOfWork? work, IReadOnlyCollection<string>? ids, CancellationToken cancellationToken)
     {
         var branches = new Dictionary<string, List<string>>();
-        await using (var command = new NpgsqlCommand(
-            "SELECT practice_id, name FROM branch_sites WHERE $1::text[] IS NULL OR practice_id = ANY($1) ORDER BY practice_id, name", connection, transaction))
+        await using (var command = dataSource.Command(
+            work,
+            "SELECT practice_id, name FROM branch_sites WHERE $1::text[] IS NULL OR practice_id = ANY($1) ORDER BY practice_id, name"))
         {
             command.Parameters.Add(SqlParameters.TextArray(ids));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -56,9 +59,9 @@ internal static class RegistryStore
         }
 
         var practices = new Dictionary<string, Practice>();
-        await using (var command = new NpgsqlCommand(
-            "SELECT id, ods_code, name, closed_on, successor_id, version FROM practices WHERE $1::text[] IS NULL OR id = ANY($1) ORDER BY id",
-            connection, transaction))
+        await using (var command = dataSource.Command(
+            work,
+            "SELECT id, ods_code, name, closed_on, successor_id, version FROM practices WHERE $1::text[] IS NULL OR id = ANY($1) ORDER BY id"))
         {
             command.Parameters.Add(SqlParameters.TextArray(ids));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -73,15 +76,15 @@ internal static class RegistryStore
     }
 
     /// <summary>Memberships, oldest first: all of them, or those of the named practices, or only those covering a date.</summary>
-    public static async Task<List<Membership>> LoadMembershipsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string>? practiceIds, DateOnly? coveringDate, CancellationToken cancellationToken)
+    public async Task<List<Membership>> LoadMembershipsAsync(
+        UnitOfWork? work, IReadOnlyCollection<string>? practiceIds, DateOnly? coveringDate, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = dataSource.Command(work, """
             SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships
             WHERE ($1::text[] IS NULL OR practice_id = ANY($1))
               AND ($2::date IS NULL OR (effective_from <= $2 AND (effective_to IS NULL OR effective_to >= $2)))
             ORDER BY practice_id, effective_from
-            """, connection, transaction);
+            """);
         command.Parameters.Add(SqlParameters.TextArray(practiceIds));
         command.Parameters.Add(new NpgsqlParameter { Value = coveringDate is { } date ? date : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -94,14 +97,14 @@ internal static class RegistryStore
         reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3), Enum.Parse<MembershipReason>(reader.GetString(4), ignoreCase: true));
 
     /// <summary>The memberships each PCN began with: those covering the PCN's first day.</summary>
-    public static async Task<List<Membership>> LoadFoundingMembershipsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    public async Task<List<Membership>> LoadFoundingMembershipsAsync(
+        UnitOfWork? work, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = dataSource.Command(work, """
             SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships JOIN pcns ON pcns.id = memberships.pcn_id
             WHERE effective_from <= pcns.started_on AND (effective_to IS NULL OR effective_to >= pcns.started_on)
             ORDER BY practice_id
-            """, connection, transaction);
+            """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var memberships = new List<Membership>();
         while (await reader.ReadAsync(cancellationToken)) memberships.Add(ReadMembership(reader));
@@ -112,10 +115,10 @@ internal static class RegistryStore
     /// Each founding membership's base size: the practice's latest size on the PCN's first day, else the first one
     /// recorded after it. Keyed by (PCN, practice).
     /// </summary>
-    public static async Task<Dictionary<(string PcnId, string PracticeId), ListSizeSnapshot>> LoadFounderBaseSizesAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    public async Task<Dictionary<(string PcnId, string PracticeId), ListSizeSnapshot>> LoadFounderBaseSizesAsync(
+        UnitOfWork? work, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = dataSource.Command(work, """
             SELECT DISTINCT ON (m.pcn_id, m.practice_id)
                    m.pcn_id, l.practice_id, l.as_at, l.registered_patients, l.weighted_patients, l.source
             FROM memberships m
@@ -124,7 +127,7 @@ internal static class RegistryStore
             WHERE m.effective_from <= p.started_on AND (m.effective_to IS NULL OR m.effective_to >= p.started_on)
             ORDER BY m.pcn_id, m.practice_id, l.as_at <= p.started_on DESC,
                      CASE WHEN l.as_at <= p.started_on THEN l.as_at END DESC, l.as_at
-            """, connection, transaction);
+            """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var sizes = new Dictionary<(string, string), ListSizeSnapshot>();
         while (await reader.ReadAsync(cancellationToken))
@@ -134,16 +137,16 @@ internal static class RegistryStore
     }
 
     /// <summary>Practices' commissioners, oldest first: those of the named practices (all when null), or only those covering a date.</summary>
-    public static async Task<List<Commission>> LoadCommissionsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string>? practiceIds, DateOnly? coveringDate,
+    public async Task<List<Commission>> LoadCommissionsAsync(
+        UnitOfWork? work, IReadOnlyCollection<string>? practiceIds, DateOnly? coveringDate,
         CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = dataSource.Command(work, """
             SELECT practice_id, ccg, effective_from, effective_to FROM practice_commissioners
             WHERE ($1::text[] IS NULL OR practice_id = ANY($1))
               AND ($2::date IS NULL OR (effective_from <= $2 AND (effective_to IS NULL OR effective_to >= $2)))
             ORDER BY practice_id, effective_from
-            """, connection, transaction);
+            """);
         command.Parameters.Add(SqlParameters.TextArray(practiceIds));
         command.Parameters.Add(new NpgsqlParameter { Value = coveringDate is { } date ? date : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -159,12 +162,12 @@ internal static class RegistryStore
     /// before a write reads what it publishes: a second write touching one of these PCNs waits here until this one
     /// commits, then (READ COMMITTED) reads what it wrote.
     /// </summary>
-    public static async Task LockPcnsAsync(NpgsqlTransaction transaction, IEnumerable<string> pcnIds, CancellationToken cancellationToken)
+    public async Task LockPcnsAsync(UnitOfWork work, IEnumerable<string> pcnIds, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = work.Command("""
             UPDATE pcns SET version = version + 1
             WHERE id IN (SELECT id FROM pcns WHERE id = ANY($1) ORDER BY id FOR UPDATE)
-            """, transaction.Connection, transaction);
+            """);
         var ids = pcnIds.Distinct().ToList();
         command.Parameters.Add(SqlParameters.TextArray(ids));
         try
@@ -182,14 +185,14 @@ internal static class RegistryStore
     }
 
     /// <summary>Each practice's latest list size on or before a date.</summary>
-    public static async Task<Dictionary<string, ListSizeSnapshot>> LoadLatestListSizesAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, DateOnly asAt, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, ListSizeSnapshot>> LoadLatestListSizesAsync(
+        UnitOfWork? work, DateOnly asAt, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = dataSource.Command(work, """
             SELECT DISTINCT ON (practice_id) practice_id, as_at, registered_patients, weighted_patients, source FROM list_sizes
             WHERE as_at <= $1
             ORDER BY practice_id, as_at DESC
-            """, connection, transaction);
+            """);
         command.Parameters.AddWithValue(asAt);
         var sizes = new Dictionary<string, ListSizeSnapshot>();
         await foreach (var snapshot in ReadListSizes(command, cancellationToken)) sizes[snapshot.PracticeId] = snapshot;
@@ -197,13 +200,13 @@ internal static class RegistryStore
     }
 
     /// <summary>Every snapshot of the named practices, oldest first.</summary>
-    public static async Task<List<ListSizeSnapshot>> LoadListSizeHistoriesAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string> practiceIds, CancellationToken cancellationToken)
+    public async Task<List<ListSizeSnapshot>> LoadListSizeHistoriesAsync(
+        UnitOfWork? work, IReadOnlyCollection<string> practiceIds, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = dataSource.Command(work, """
             SELECT practice_id, as_at, registered_patients, weighted_patients, source FROM list_sizes
             WHERE practice_id = ANY($1) ORDER BY practice_id, as_at
-            """, connection, transaction);
+            """);
         command.Parameters.Add(SqlParameters.TextArray(practiceIds));
         var sizes = new List<ListSizeSnapshot>();
         await foreach (var snapshot in ReadListSizes(command, cancellationToken)) sizes.Add(snapshot);
@@ -211,14 +214,14 @@ internal static class RegistryStore
     }
 
     /// <summary>A practice's snapshots, newest first, after a date (exclusive) when paging.</summary>
-    public static async Task<List<ListSizeSnapshot>> LoadListSizesAsync(
-        NpgsqlConnection connection, string practiceId, DateOnly? before, int limit, CancellationToken cancellationToken)
+    public async Task<List<ListSizeSnapshot>> LoadListSizesAsync(
+        string practiceId, DateOnly? before, int limit, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = dataSource.CreateCommand("""
             SELECT practice_id, as_at, registered_patients, weighted_patients, source FROM list_sizes
             WHERE practice_id = $1 AND ($2::date IS NULL OR as_at < $2)
             ORDER BY as_at DESC LIMIT $3
-            """, connection);
+            """);
         command.Parameters.AddWithValue(practiceId);
         command.Parameters.Add(new NpgsqlParameter { Value = before is { } date ? date : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
         command.Parameters.AddWithValue(limit);
@@ -228,9 +231,9 @@ internal static class RegistryStore
     }
 
     /// <summary>Every date after <paramref name="after"/> on which some membership, list size or closure takes effect.</summary>
-    public static async Task<List<DateOnly>> LoadChangeDatesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, DateOnly after, CancellationToken cancellationToken)
+    public async Task<List<DateOnly>> LoadChangeDatesAsync(UnitOfWork? work, DateOnly after, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = dataSource.Command(work, """
             SELECT day FROM (
                 SELECT effective_from AS day FROM memberships
                 UNION SELECT effective_to + 1 FROM memberships WHERE effective_to IS NOT NULL
@@ -239,7 +242,7 @@ internal static class RegistryStore
             ) days
             WHERE day > $1
             ORDER BY day
-            """, connection, transaction);
+            """);
         command.Parameters.AddWithValue(after);
         var days = new List<DateOnly>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -252,28 +255,28 @@ internal static class RegistryStore
     /// transaction changed it first, this finds no row (it waits for that transaction, then sees the new version)
     /// and the write is refused as a conflict instead of overwriting what the other wrote.
     /// </summary>
-    public static async Task<bool> TryBumpVersionAsync(NpgsqlTransaction transaction, Practice practice, CancellationToken cancellationToken)
+    public async Task<bool> TryBumpVersionAsync(UnitOfWork work, Practice practice, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("UPDATE practices SET version = version + 1 WHERE id = $1 AND version = $2", transaction.Connection, transaction);
+        await using var command = work.Command("UPDATE practices SET version = version + 1 WHERE id = $1 AND version = $2");
         command.Parameters.AddWithValue(practice.Id);
         command.Parameters.AddWithValue(practice.Version);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public static async Task EndMembershipAsync(NpgsqlTransaction transaction, Membership ended, CancellationToken cancellationToken)
+    public async Task EndMembershipAsync(UnitOfWork work, Membership ended, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "UPDATE memberships SET effective_to = $3 WHERE practice_id = $1 AND effective_from = $2", transaction.Connection, transaction);
+        await using var command = work.Command(
+            "UPDATE memberships SET effective_to = $3 WHERE practice_id = $1 AND effective_from = $2");
         command.Parameters.AddWithValue(ended.PracticeId);
         command.Parameters.AddWithValue(ended.From);
         command.Parameters.AddWithValue(ended.To!.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public static async Task InsertMembershipAsync(NpgsqlTransaction transaction, Membership started, CancellationToken cancellationToken)
+    public async Task InsertMembershipAsync(UnitOfWork work, Membership started, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO memberships (practice_id, pcn_id, effective_from, reason) VALUES ($1, $2, $3, $4)", transaction.Connection, transaction);
+        await using var command = work.Command(
+            "INSERT INTO memberships (practice_id, pcn_id, effective_from, reason) VALUES ($1, $2, $3, $4)");
         command.Parameters.AddWithValue(started.PracticeId);
         command.Parameters.AddWithValue(started.PcnId);
         command.Parameters.AddWithValue(started.From);
@@ -282,13 +285,13 @@ internal static class RegistryStore
     }
 
     /// <summary>Records a snapshot; a second one for the same practice and date replaces the first.</summary>
-    public static async Task UpsertListSizeAsync(NpgsqlTransaction transaction, ListSizeSnapshot snapshot, CancellationToken cancellationToken)
+    public async Task UpsertListSizeAsync(UnitOfWork work, ListSizeSnapshot snapshot, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = work.Command("""
             INSERT INTO list_sizes (practice_id, as_at, registered_patients, weighted_patients, source) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (practice_id, as_at) DO UPDATE
             SET registered_patients = excluded.registered_patients, weighted_patients = excluded.weighted_patients, source = excluded.source
-            """, transaction.Connection, transaction);
+            """);
         command.Parameters.AddWithValue(snapshot.PracticeId);
         command.Parameters.AddWithValue(snapshot.AsAt);
         command.Parameters.AddWithValue(snapshot.RegisteredPatients);
@@ -298,16 +301,11 @@ internal static class RegistryStore
     }
 
     /// <summary>Closes a merged predecessor and records the merger.</summary>
-    public static async Task ClosePracticeAsync(NpgsqlTransaction transaction, Practice closed, CancellationToken cancellationToken)
+    public async Task ClosePracticeAsync(UnitOfWork work, Practice closed, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(transaction.Connection, transaction)
-        {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand("UPDATE practices SET closed_on = $2, successor_id = $3 WHERE id = $1"),
-                new NpgsqlBatchCommand("INSERT INTO mergers (successor_id, predecessor_id, effective_from) VALUES ($3, $1, $2)"),
-            },
-        };
+        await using var batch = work.Batch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE practices SET closed_on = $2, successor_id = $3 WHERE id = $1"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("INSERT INTO mergers (successor_id, predecessor_id, effective_from) VALUES ($3, $1, $2)"));
         foreach (var command in batch.BatchCommands)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = closed.Id });
