@@ -52,10 +52,10 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, IEnumerable<Mi
             await schema.ExecuteNonQueryAsync(cancellationToken);
         await AdoptLegacyJournal(cancellationToken);
 
+        // DbUp logs each script it runs through the logger.
         var upgrade = await Task.Run(() => Engine(AllScripts).WithTransaction().Build().PerformUpgrade(), cancellationToken);
         if (!upgrade.Successful)
             throw new InvalidOperationException($"Migration {upgrade.ErrorScript?.Name} failed; the schema is unchanged.", upgrade.Error);
-        foreach (var script in upgrade.Scripts) logger.LogInformation("Applied migration {Migration}", script.Name);
     }
 
     /// <summary>The journalled script names, in the order they ran.</summary>

@@ -87,7 +87,8 @@ public static class DatabasePreparationExtensions
     public static IServiceCollection AddMigrationScripts(this IServiceCollection services, Assembly assembly, int runGroupOrder)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton(new MigrationScripts(assembly, runGroupOrder)));
+        var scripts = new MigrationScripts(assembly, runGroupOrder);
+        if (!services.Any(service => !service.IsKeyedService && Equals(service.ImplementationInstance, scripts))) services.AddSingleton(scripts);
         services.TryAddSingleton<DatabaseMigrator>();
         services.TryAddSingleton<SeedDataLoader>();
         services.TryAddSingleton<DatabasePreparation>();
