@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Platform.Contracts.Practices.V1;
 using Platform.Data;
+using Platform.Data.Migrations;
 using Platform.Messaging;
 using Platform.Messaging.Inbox;
 
@@ -45,6 +46,8 @@ public sealed class TransferConsumerHost : IAsyncDisposable
         // Return from StartAsync only once the queue is bound: an event published before that would never reach it.
         builder.Services.Configure<MassTransitHostOptions>(options => options.WaitUntilStarted = true);
         var host = builder.Build();
+        // As a service's Program does: the messaging tables before the bus or the relay start.
+        await host.PrepareDatabaseAsync(cancellationToken);
         await using (var command = host.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
             "CREATE TABLE IF NOT EXISTS transfers_seen (practice_id text NOT NULL, to_pcn text NOT NULL, effective_from date NOT NULL)"))
             await command.ExecuteNonQueryAsync(cancellationToken);

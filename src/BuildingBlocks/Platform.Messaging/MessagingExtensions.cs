@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Platform.Data.Migrations;
 using Platform.Data.Retention;
 using Platform.Messaging.Outbox;
 
@@ -43,8 +44,9 @@ public static class MessagingExtensions
 
         builder.Services.TryAddSingleton<IOutbox, PostgresOutbox>();
 
-        // Hosted services start in registration order: the schema before the bus, the bus before the relay.
-        builder.Services.AddHostedService<MessagingSchemaInitializer>();
+        // The outbox and inbox tables: created by the service's start-up step (PrepareDatabaseAsync), before any
+        // hosted service starts, with the service's own migrations.
+        builder.Services.AddMigrationScripts(typeof(MessagingExtensions).Assembly, MigrationScripts.BuildingBlockOrder);
 
         builder.Services.AddMassTransit(bus =>
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Platform.Data;
+using Platform.Data.Migrations;
 using Platform.Messaging.Outbox;
 using Platform.Testing;
 
@@ -107,6 +108,8 @@ public sealed class MessagingTestHost : IAsyncDisposable
         });
 
         var host = builder.Build();
+        // As a service's Program does: the messaging tables (and the platform's) before anything starts.
+        await host.PrepareDatabaseAsync(TestContext.Current.CancellationToken);
         await host.StartAsync(TestContext.Current.CancellationToken);
         return new MessagingTestHost(servers, host, dataSource, serviceName, connectionString);
     }

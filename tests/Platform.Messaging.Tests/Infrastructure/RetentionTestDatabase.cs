@@ -2,10 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Platform.Data.Idempotency;
 using Platform.Data.Migrations;
+using Platform.Data.Idempotency;
 using Platform.Data.Retention;
 using Platform.Testing;
 
@@ -40,9 +39,6 @@ public sealed class RetentionTestDatabase : IAsyncDisposable
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var dataSource = NpgsqlDataSource.Create(await servers.CreateDatabaseAsync(cancellationToken: cancellationToken));
-        await MessagingSchema.EnsureCreatedAsync(dataSource, cancellationToken);
-        // No migrations of a service's own: the platform schema, with the idempotent-request table, is always made.
-        await new SqlMigrator(dataSource, NullLogger<SqlMigrator>.Instance).ApplyAsync([], cancellationToken);
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -64,7 +60,13 @@ public sealed class RetentionTestDatabase : IAsyncDisposable
         }
 
         builder.AddIdempotentWrites();
-        return new RetentionTestDatabase(dataSource, builder.Build());
+
+        // No migrations of a service's own: the platform tables (with the idempotent-request table) are always made,
+        // and the messaging tables even for a host without a bus, as the tests write rows into them directly.
+        builder.Services.AddMigrationScripts(typeof(MessagingSchema).Assembly, MigrationScripts.BuildingBlockOrder);
+        var host = builder.Build();
+        await host.PrepareDatabaseAsync(cancellationToken);
+        return new RetentionTestDatabase(dataSource, host);
     }
 
     public async Task ExecuteAsync(string sql)

@@ -9,7 +9,8 @@ public static class IdempotencyExtensions
     /// <summary>
     /// <see cref="IdempotentWrites"/>, and the retention cleanup trimming its table to
     /// <see cref="IdempotencyRetention.DefaultWindow"/> (Retention:IdempotentRequests). The table itself is
-    /// created by <see cref="Migrations.SqlMigrator"/>, which every service runs at start-up.
+    /// made by Platform.Data's migration 0001_platform, which every service's start-up step runs
+    /// (<see cref="Migrations.DatabasePreparationExtensions.PrepareDatabaseAsync"/>).
     /// </summary>
     public static IHostApplicationBuilder AddIdempotentWrites(this IHostApplicationBuilder builder)
     {

@@ -15,20 +15,6 @@ public sealed record WriteRequest(string Operation, Guid? RequestId, byte[] Fing
 /// </summary>
 public sealed class IdempotentWrites(NpgsqlDataSource dataSource)
 {
-    internal const string Schema = """
-
-        CREATE TABLE IF NOT EXISTS platform.idempotent_requests (
-            request_id uuid PRIMARY KEY,
-            operation text NOT NULL,
-            fingerprint bytea NOT NULL,
-            response bytea,
-            created_at timestamptz NOT NULL DEFAULT now());
-
-        -- The retention cleanup's way to the oldest requests (IdempotencyRetention). Built at the first start that
-        -- has it, under the migration lock: on a table of a few hundred thousand rows, a second or so.
-        CREATE INDEX IF NOT EXISTS idempotent_requests_created_at_idx ON platform.idempotent_requests (created_at);
-        """;
-
     public async Task<TResponse> RunAsync<TResponse>(
         WriteRequest request,
         Func<UnitOfWork, CancellationToken, Task<TResponse>> write,

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Platform.Data;
 using Platform.Data.Idempotency;
 using Platform.Data.Migrations;
+using Platform.Data.Seeding;
 using Platform.Messaging;
 using RegistryClient = Llr.Practices.V1.PracticeRegistryService.PracticeRegistryServiceClient;
 
@@ -19,11 +20,11 @@ public static class ApplicationServiceExtensions
     {
         builder.AddNpgsqlDataSource("financedb");
 
-        // Registered before messaging: hosted services start in order, and the schema must exist before the outbox relay runs.
-        builder.Services.AddSingleton<SqlMigrator>();
+        // Its tables and the documents' funding rates: made ready by Program's PrepareDatabaseAsync, before anything starts.
+        builder.AddMigrations(typeof(ApplicationServiceExtensions).Assembly);
+        builder.AddSeedData<FundingRatesSeedData>();
         builder.Services.AddSingleton<FinanceStore>();
         builder.Services.AddSingleton<ClosedYearStore>();
-        builder.Services.AddHostedService<DatabaseInitializer>();
 
         // The registry's events share one queue, handled one at a time, so they are applied in the order the
         // registry published them: each carries the affected PCNs as they stood after its write, and a later

@@ -24,37 +24,6 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
         return await ReadAllAsync(command, ReadRate, cancellationToken);
     }
 
-    /// <summary>Loads the documents' rates into an empty table; a table that has rates keeps them (users may have set some).</summary>
-    public async Task SeedRatesAsync(IReadOnlyList<FundingRate> rates, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockTable = new NpgsqlCommand("LOCK TABLE funding_rates IN EXCLUSIVE MODE", connection, transaction))
-            await lockTable.ExecuteNonQueryAsync(cancellationToken);
-        await using (var any = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM funding_rates)", connection, transaction))
-            if ((bool)(await any.ExecuteScalarAsync(cancellationToken))!) return;
-
-        var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var rate in rates)
-        {
-            var insert = new NpgsqlBatchCommand($"INSERT INTO funding_rates ({RateColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
-            insert.Parameters.AddWithValue(rate.StreamId);
-            insert.Parameters.AddWithValue(rate.Year.ToString());
-            insert.Parameters.AddWithValue(rate.RatePerHead);
-            insert.Parameters.AddWithValue(SourceText(rate.RateSource));
-            insert.Parameters.AddWithValue(rate.PartYearFactor);
-            insert.Parameters.AddWithValue(rate.ReferenceDate);
-            insert.Parameters.AddWithValue((object?)rate.PublishedAmount ?? DBNull.Value);
-            insert.Parameters.AddWithValue(rate.Source);
-            insert.Parameters.AddWithValue(rate.DocumentRatePerHead);
-            insert.Parameters.AddWithValue(SourceText(rate.DocumentRateSource));
-            insert.Parameters.AddWithValue(rate.DocumentPartYearFactor);
-            batch.BatchCommands.Add(insert);
-        }
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
-
     /// <summary>Sets a rate and records the change; the row is locked so two concurrent sets apply one after the other.</summary>
     public async Task<FundingRate?> SetRateAsync(UnitOfWork work, string streamId, FinancialYear year, decimal ratePerHead, decimal? partYearFactor, CancellationToken cancellationToken)
     {
@@ -93,8 +62,6 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
         reader.GetDecimal(8),
         ReferenceDataFiles.RateSource(reader.GetString(9)),
         reader.GetDecimal(10));
-
-    private static string SourceText(RateSource source) => source.ToString().ToLowerInvariant();
 
     // ---- The copy of the registry's populations ----------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 using Platform.Data;
 using Platform.Data.Idempotency;
 using Platform.Data.Migrations;
+using Platform.Data.Seeding;
 using Platform.Messaging;
 using Practices.Api.Application;
 using Practices.Api.Grpc;
@@ -16,10 +17,9 @@ public static class ApplicationServiceExtensions
     {
         builder.AddNpgsqlDataSource("practicesdb");
 
-        // Registered before messaging: hosted services start in order, and the schema must exist before the outbox relay runs.
-        builder.Services.AddSingleton<SqlMigrator>();
-        builder.Services.AddSingleton<SeedDataLoader>();
-        builder.Services.AddHostedService<DatabaseInitializer>();
+        // Its tables and the documents' data: made ready by Program's PrepareDatabaseAsync, before anything starts.
+        builder.AddMigrations(typeof(ApplicationServiceExtensions).Assembly);
+        builder.AddSeedData<RegistrySeedData>();
 
         builder.AddMessaging();
 
