@@ -22,7 +22,7 @@ public sealed class ClosedYears(FinanceStore store, ClosedYearStore closedStore,
 {
     /// <summary>
     /// Closes the year with its allocations as they stand, in the caller's unit of work; a closed year is answered as
-    /// it closed, unchanged. The exclusive year lock waits for recomputations in flight (<see cref="ClosedYearStore.LockYearAsync"/>).
+    /// it closed, unchanged. The exclusive year lock waits for changes in flight (<see cref="ClosedYearStore.LockYearAsync"/>).
     /// </summary>
     public async Task<YearStatus> CloseAsync(UnitOfWork work, CloseFinancialYear command, CancellationToken cancellationToken)
     {
