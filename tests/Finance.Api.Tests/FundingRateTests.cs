@@ -93,10 +93,9 @@ public sealed class FundingRateTests(FinanceServiceFixture finance)
     }
 
     [Fact]
-    public async Task Setting_a_rate_recomputes_that_years_allocations_publishes_them_once_and_keeps_the_documents_rate()
+    public async Task Setting_a_rate_moves_every_pcns_allocation_that_year_once_and_keeps_the_documents_rate()
     {
         const string stream = "fundingStreams/clinical-director";
-        var outboxBefore = await RecalculatedEventsAsync("2023-24");
         var auditBefore = await finance.CountAsync("SELECT count(*) FROM funding_rate_changes WHERE stream_id = 'clinical-director' AND year = '2023-24'");
         var otherYearBefore = await Allocation("pcns/leicester-city-south", "2022-23");
         var request = new UpdateFundingRateRequest
@@ -132,21 +131,16 @@ public sealed class FundingRateTests(FinanceServiceFixture finance)
             // Other years keep the document's rate.
             (await Allocation("pcns/leicester-city-south", "2022-23")).ShouldBe(otherYearBefore);
 
-            // One PcnAllocationsRecalculated in Finance's outbox, in the write's transaction, for all 25 PCNs of 2023-24.
-            var events = await RecalculatedEventsAsync("2023-24");
-            events.Count.ShouldBe(outboxBefore.Count + 1);
-            var body = System.Text.Json.JsonDocument.Parse(events[^1]).RootElement;
-            var totals = body.GetProperty("allocations").EnumerateArray().ToList();
-            totals.Count.ShouldBe(25);
-            totals.ShouldAllBe(total => total.GetProperty("year").GetString() == "2023-24");
-            var citySouth = totals.Single(total => total.GetProperty("pcnId").GetString() == "leicester-city-south");
-            citySouth.GetProperty("totalPence").GetInt64().ShouldBe(109_597_907);
+            // Every PCN of 2023-24 (all 25 of LLR's) is paid the new rate on its own list: rate x list x factor 1.
+            var pcns = (await _client.GetSystemAllocationAsync(new GetSystemAllocationRequest { Name = "systemAllocations/2023-24" })).Pcns;
+            pcns.Count.ShouldBe(25);
+            foreach (var pcn in pcns)
+                ShouldPayTheNewRate((await Allocation(pcn.Pcn, "2023-24")).Lines.Single(l => l.FundingStream == stream), pcn.Pcn);
             (await finance.CountAsync("SELECT count(*) FROM funding_rate_changes WHERE stream_id = 'clinical-director' AND year = '2023-24'"))
                 .ShouldBe(auditBefore + 1);
 
             // A retry answers the same and changes nothing more.
             (await _client.UpdateFundingRateAsync(request)).ShouldBe(updated);
-            (await RecalculatedEventsAsync("2023-24")).Count.ShouldBe(outboxBefore.Count + 1);
             (await finance.CountAsync("SELECT count(*) FROM funding_rate_changes WHERE stream_id = 'clinical-director' AND year = '2023-24'"))
                 .ShouldBe(auditBefore + 1);
             (await Allocation("pcns/leicester-city-south", "2023-24")).ShouldBe(allocation);
@@ -265,20 +259,12 @@ public sealed class FundingRateTests(FinanceServiceFixture finance)
     private async Task<PcnAllocation> Allocation(string pcn, string year) =>
         await _client.GetPcnAllocationAsync(new GetPcnAllocationRequest { Name = $"{pcn}/allocations/{year}" });
 
-    /// <summary>The bodies of Finance's PcnAllocationsRecalculated events for a rate change in a year, oldest first.</summary>
-    private async Task<List<string>> RecalculatedEventsAsync(string year)
+    /// <summary>A clinical director line at the rate the test sets, £0.70 a head, to the penny (half away from zero).</summary>
+    private static void ShouldPayTheNewRate(AllocationLine line, string pcn)
     {
-        await using var command = finance.Database.CreateCommand("""
-            SELECT body::text FROM messaging.outbox
-            WHERE message_type LIKE 'Platform.Contracts.Finance.V1.PcnAllocationsRecalculated,%'
-              AND body->>'reason' IN ('FundingRateChanged', '4')
-              AND body->'allocations'->0->>'year' = $1
-            ORDER BY seq
-            """);
-        command.Parameters.AddWithValue(year);
-        var bodies = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        while (await reader.ReadAsync(TestContext.Current.CancellationToken)) bodies.Add(reader.GetString(0));
-        return bodies;
+        line.RateSource.ShouldBe(RateSource.Set, pcn);
+        Pounds(line.RatePerHead).ShouldBe(0.70m, pcn);
+        Number(line.PartYearFactor).ShouldBe(1m, pcn);
+        Pounds(line.Amount).ShouldBe(Math.Round(0.70m * line.Population, 2, MidpointRounding.AwayFromZero), pcn);
     }
 }

@@ -22,7 +22,7 @@ public sealed class ClosedYears(FinanceStore store, ClosedYearStore closedStore,
 {
     /// <summary>
     /// Closes the year with its allocations as they stand, in the caller's unit of work; a closed year is answered as
-    /// it closed, unchanged. The exclusive year lock waits for recomputations in flight (<see cref="ClosedYearStore.LockYearAsync"/>).
+    /// it closed, unchanged. The exclusive year lock waits for changes in flight (<see cref="ClosedYearStore.LockYearAsync"/>).
     /// </summary>
     public async Task<YearStatus> CloseAsync(UnitOfWork work, CloseFinancialYear command, CancellationToken cancellationToken)
     {
@@ -73,12 +73,51 @@ public sealed class ClosedYears(FinanceStore store, ClosedYearStore closedStore,
         closedStore.ListAdjustmentsAsync(query.Year, query.PcnId, query.StreamId, cancellationToken);
 
     /// <summary>
-    /// Records what a change would have done to a closed year's lines of the given PCNs (null: every PCN), given those
-    /// PCNs' allocations recomputed with the change, in the change's unit of work. The caller has held the year's
-    /// adjustments lock (<see cref="ClosedYearStore.LockAdjustmentsAsync"/>) since before it read what it recomputed
-    /// from, so the figures owed so far and the recomputed ones include the same earlier changes.
+    /// Follows a change to the allocations' inputs (a rate set, a registry event's populations), in the change's unit
+    /// of work: a closed year's figures stand as published, and what the change would do to them is recorded as
+    /// prior-year adjustments citing <paramref name="cause"/>. An open year needs nothing: its allocations are computed
+    /// on read. Call it after the change is written, before the unit of work commits.
     /// </summary>
-    public async Task RecordAdjustmentsAsync(
+    /// <param name="pcnIds">The PCNs whose inputs changed; null for every PCN.</param>
+    /// <param name="years">The years the change can affect; null for every year.</param>
+    public async Task FollowChangeAsync(
+        UnitOfWork work,
+        AdjustmentCause cause,
+        IReadOnlyCollection<string>? pcnIds,
+        IReadOnlyCollection<FinancialYear>? years,
+        CancellationToken cancellationToken)
+    {
+        // Every year in scope, open ones too: a year closing now either waits for this change to commit (and publishes
+        // it) or is seen closed by it (and gets its adjustment), so no change falls between the two.
+        foreach (var year in reference.Years.Where(year => years is null || years.Contains(year)).Order())
+            await closedStore.LockYearAsync(work, year, exclusive: false, cancellationToken);
+        var closed = (await closedStore.ListClosedAsync(work, cancellationToken))
+            .Select(year => year.Year)
+            .Where(year => years is null || years.Contains(year))
+            .Order()
+            .ToList();
+        if (closed.Count == 0) return;
+
+        // Before the rates and populations are read: a change recorded against a closed year by a transaction that
+        // commits first is in what this one recomputes from, so neither adjustment leaves out the other's change.
+        foreach (var year in closed)
+            await closedStore.LockAdjustmentsAsync(work, year, cancellationToken);
+        var rates = await store.ListRatesAsync(work, cancellationToken);
+        var populations = await store.LoadPopulationsAsync(work, pcnIds, cancellationToken);
+        foreach (var year in rates.GroupBy(rate => rate.Year).Where(year => closed.Contains(year.Key)).OrderBy(year => year.Key))
+        {
+            var recomputed = AllocationCalculator.ForAllPcns(year.ToList(), reference.Streams, populations);
+            await RecordAdjustmentsAsync(work, year.Key, pcnIds, recomputed, cause, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Records what a change would have done to a closed year's lines of the given PCNs (null: every PCN), given those
+    /// PCNs' allocations recomputed with the change. The caller has held the year's adjustments lock
+    /// (<see cref="ClosedYearStore.LockAdjustmentsAsync"/>) since before it read what it recomputed from, so the
+    /// figures owed so far and the recomputed ones include the same earlier changes.
+    /// </summary>
+    private async Task RecordAdjustmentsAsync(
         UnitOfWork work,
         FinancialYear year,
         IReadOnlyCollection<string>? pcnIds,

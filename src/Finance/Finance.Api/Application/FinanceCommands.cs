@@ -3,14 +3,13 @@ using Finance.Api.Infrastructure.ReferenceData;
 using Finance.Domain.Arrs;
 using Finance.Domain.ClosedYears;
 using Finance.Domain.Model;
-using Platform.Contracts.Finance.V1;
 using Platform.Data;
 using Platform.Domain.Errors;
 
 namespace Finance.Api.Application;
 
 /// <summary>Finance's writes. Each runs in the caller's unit of work (the idempotent-write wrapper commits it).</summary>
-public sealed class FinanceCommands(FinanceStore store, FinanceReferenceData reference, AllocationRecalculation recalculation, TimeProvider clock)
+public sealed class FinanceCommands(FinanceStore store, FinanceReferenceData reference, ClosedYears closedYears, TimeProvider clock)
 {
     /// <summary>Accepts a claim if the role is funded that year and the year's claims stay within the entitlement.</summary>
     /// <param name="yearField">The request field that named the year, for the error when the year has no ARRS table.</param>
@@ -29,8 +28,8 @@ public sealed class FinanceCommands(FinanceStore store, FinanceReferenceData ref
     }
 
     /// <summary>
-    /// Sets a stream's rate for a year, then recomputes every PCN's allocation for that year and publishes it; for a
-    /// closed year, records what the rate would have changed as prior-year adjustments citing the command's request id.
+    /// Sets a stream's rate for a year. An open year's allocations follow it on read; for a closed year, what the rate
+    /// would have changed is recorded as prior-year adjustments citing the command's request id.
     /// </summary>
     public async Task<FundingRate> SetFundingRateAsync(UnitOfWork work, SetFundingRate command, CancellationToken cancellationToken)
     {
@@ -39,8 +38,8 @@ public sealed class FinanceCommands(FinanceStore store, FinanceReferenceData ref
             throw new NotFoundException("llr.finance.v1.FundingStream", $"fundingStreams/{streamId}");
         var rate = await store.SetRateAsync(work, streamId, year, ratePerHead, partYearFactor, cancellationToken)
             ?? throw new NotFoundException("llr.finance.v1.FundingRate", $"fundingStreams/{streamId}/rates/{year}");
-        await recalculation.PublishAsync(work, AllocationChangeReason.FundingRateChanged, causationId: null,
-            AdjustmentCause.RateChange(streamId, requestId), pcnIds: null, years: [year], cancellationToken);
+        await closedYears.FollowChangeAsync(
+            work, AdjustmentCause.RateChange(streamId, requestId), pcnIds: null, years: [year], cancellationToken);
         return rate;
     }
 

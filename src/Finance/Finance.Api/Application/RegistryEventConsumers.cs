@@ -1,8 +1,8 @@
 using Finance.Api.Infrastructure;
+using Finance.Domain.ClosedYears;
 using Finance.Domain.Model;
 using MassTransit;
 using Npgsql;
-using Platform.Contracts.Finance.V1;
 using Platform.Contracts.Practices.V1;
 using Platform.Data;
 using Platform.Messaging.Inbox;
@@ -13,11 +13,11 @@ namespace Finance.Api.Application;
 /// <summary>
 /// Keeps Finance's copy of the registry's populations up to date. Each registry event carries every PCN it touched
 /// from the date it takes effect on (its timeline), with the PCN's version: Finance replaces what it holds for those
-/// PCNs from that date with it, except where a newer version already stands (events may arrive in any order),
-/// recomputes them and publishes their new allocations, all in the inbox's unit of work, so a redelivered event
-/// changes nothing twice.
+/// PCNs from that date with it, except where a newer version already stands (events may arrive in any order), and
+/// records what that changes in closed years as prior-year adjustments, all in the inbox's unit of work, so a
+/// redelivered event changes nothing twice. Open years' allocations follow the new populations on read.
 /// </summary>
-public sealed class RegistryEventApplier(FinanceStore store, AllocationRecalculation recalculation)
+public sealed class RegistryEventApplier(FinanceStore store, ClosedYears closedYears)
 {
     /// <param name="affected">The PCNs as at the effective date: all an event from before the timeline existed carries.</param>
     /// <param name="timeline">Each PCN's states from the effective date on; null from an older registry.</param>
@@ -25,7 +25,7 @@ public sealed class RegistryEventApplier(FinanceStore store, AllocationRecalcula
         UnitOfWork work,
         IReadOnlyList<PcnSnapshot> affected,
         IReadOnlyList<PcnSnapshot>? timeline,
-        AllocationChangeReason reason,
+        AdjustmentReason reason,
         Guid? messageId,
         CancellationToken cancellationToken)
     {
@@ -33,7 +33,8 @@ public sealed class RegistryEventApplier(FinanceStore store, AllocationRecalcula
         await store.ApplyTimelinesAsync(
             work, byPcn.Select(pcn => pcn.Select(ToPopulation).OrderBy(population => population.AsAt).ToList()), "event", cancellationToken);
 
-        await recalculation.PublishAsync(work, reason, messageId, byPcn.Select(pcn => pcn.Key).ToHashSet(), years: null, cancellationToken);
+        await closedYears.FollowChangeAsync(
+            work, AdjustmentCause.RegistryEvent(reason, messageId), byPcn.Select(pcn => pcn.Key).ToHashSet(), years: null, cancellationToken);
     }
 
     private static PcnPopulation ToPopulation(PcnSnapshot snapshot) => new(
@@ -54,17 +55,17 @@ public sealed class RegistryEventApplier(FinanceStore store, AllocationRecalcula
 public sealed class PracticeTransferredConsumer(NpgsqlDataSource dataSource, RegistryEventApplier applier) : InboxConsumer<PracticeTransferred>(dataSource)
 {
     protected override Task HandleAsync(PracticeTransferred message, UnitOfWork work, ConsumeContext<PracticeTransferred> context) =>
-        applier.ApplyAsync(work, message.AffectedPcns, message.AffectedPcnsTimeline, AllocationChangeReason.PracticeTransferred, context.MessageId, context.CancellationToken);
+        applier.ApplyAsync(work, message.AffectedPcns, message.AffectedPcnsTimeline, AdjustmentReason.PracticeTransferred, context.MessageId, context.CancellationToken);
 }
 
 public sealed class ListSizeRecordedConsumer(NpgsqlDataSource dataSource, RegistryEventApplier applier) : InboxConsumer<ListSizeRecorded>(dataSource)
 {
     protected override Task HandleAsync(ListSizeRecorded message, UnitOfWork work, ConsumeContext<ListSizeRecorded> context) =>
-        applier.ApplyAsync(work, message.AffectedPcns, message.AffectedPcnsTimeline, AllocationChangeReason.ListSizeRecorded, context.MessageId, context.CancellationToken);
+        applier.ApplyAsync(work, message.AffectedPcns, message.AffectedPcnsTimeline, AdjustmentReason.ListSizeRecorded, context.MessageId, context.CancellationToken);
 }
 
 public sealed class PracticesMergedConsumer(NpgsqlDataSource dataSource, RegistryEventApplier applier) : InboxConsumer<PracticesMerged>(dataSource)
 {
     protected override Task HandleAsync(PracticesMerged message, UnitOfWork work, ConsumeContext<PracticesMerged> context) =>
-        applier.ApplyAsync(work, message.AffectedPcns, message.AffectedPcnsTimeline, AllocationChangeReason.PracticesMerged, context.MessageId, context.CancellationToken);
+        applier.ApplyAsync(work, message.AffectedPcns, message.AffectedPcnsTimeline, AdjustmentReason.PracticesMerged, context.MessageId, context.CancellationToken);
 }

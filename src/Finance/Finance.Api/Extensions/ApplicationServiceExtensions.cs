@@ -49,7 +49,6 @@ public static class ApplicationServiceExtensions
         builder.AddIdempotentWrites();
         builder.Services.AddSingleton<FinanceQueries>();
         builder.Services.AddSingleton<ClosedYears>();
-        builder.Services.AddSingleton<AllocationRecalculation>();
         builder.Services.AddSingleton<FinanceCommands>();
         builder.Services.AddSingleton<RegistryEventApplier>();
         return builder;

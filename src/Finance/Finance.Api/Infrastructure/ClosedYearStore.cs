@@ -18,9 +18,10 @@ public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
     // ---- Locks --------------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// Closing takes a year's lock exclusively and every recomputation takes it shared, each until its transaction ends.
-    /// So a recomputation either commits before the year closes (and closing, which reads after it, publishes its
-    /// figures) or sees the year closed (and records adjustments against what was published); never neither.
+    /// Closing takes a year's lock exclusively and every change to the year's rates or populations takes it shared,
+    /// each until its transaction ends. So a change either commits before the year closes (and closing, which reads
+    /// after it, publishes its figures) or sees the year closed (and records adjustments against what was published);
+    /// never neither.
     /// </summary>
     public async Task LockYearAsync(UnitOfWork work, FinancialYear year, bool exclusive, CancellationToken cancellationToken)
     {
