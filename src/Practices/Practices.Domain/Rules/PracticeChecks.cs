@@ -28,7 +28,8 @@ internal static class PracticeChecks
     /// </summary>
     public static void EnsureAppendOnly(Practice practice, IEnumerable<Membership> history, DateOnly effectiveFrom, Func<DateOnly, string> message)
     {
-        if (history.SelectMany(membership => membership.ChangeDates).Where(day => day >= effectiveFrom).Order().FirstOrDefault() is var later && later != default)
+        var changes = history.SelectMany(membership => membership.ChangeDates);
+        if (changes.Where(day => day >= effectiveFrom).Order().FirstOrDefault() is var later && later != default)
             throw new RuleViolationException("HISTORY_IS_APPEND_ONLY", $"practices/{practice.Id}", message(later));
     }
 }
