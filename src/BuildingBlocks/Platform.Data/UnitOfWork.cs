@@ -74,4 +74,11 @@ public static class UnitOfWorkExtensions
     /// </summary>
     public static NpgsqlCommand Command(this NpgsqlDataSource dataSource, UnitOfWork? work, string sql) =>
         work?.Command(sql) ?? dataSource.CreateCommand(sql);
+
+    /// <summary>
+    /// Statements sent together in one round trip: in <paramref name="work"/>, or, for a plain read, on a pooled
+    /// connection of their own for as long as they run.
+    /// </summary>
+    public static NpgsqlBatch Batch(this NpgsqlDataSource dataSource, UnitOfWork? work) =>
+        work?.Batch() ?? dataSource.CreateBatch();
 }

@@ -23,8 +23,8 @@ public sealed class RegistryCommands(RegistryStore store, IOutbox outbox, TimePr
 
         var pcns = await store.LoadPcnsAsync(work, cancellationToken);
         var target = pcns.GetValueOrDefault(command.TargetPcnId) ?? throw RegistryQueries.PcnNotFound(command.TargetPcnId);
-        var history = await store.LoadMembershipsAsync(work, [practice.Id], null, cancellationToken);
-        var commissions = await store.LoadCommissionsAsync(work, [practice.Id], null, cancellationToken);
+        var history = await store.LoadMembershipsAsync(work, [practice.Id], cancellationToken);
+        var commissions = await store.LoadCommissionsAsync(work, [practice.Id], cancellationToken);
         var plan = MembershipRules.PlanTransfer(practice, history, commissions, target, command.EffectiveFrom);
 
         await ClaimAsync(work, practice, cancellationToken);
@@ -33,11 +33,11 @@ public sealed class RegistryCommands(RegistryStore store, IOutbox outbox, TimePr
         if (plan.Ended is { } ended) await store.EndMembershipAsync(work, ended, cancellationToken);
         await store.InsertMembershipAsync(work, plan.Started, cancellationToken);
 
-        var after = await RegistryView.LoadAsync(store, work, command.EffectiveFrom, cancellationToken);
+        var after = await RegistryView.LoadFromAsync(store, work, command.EffectiveFrom, cancellationToken);
         await outbox.EnqueueAsync(work, new PracticeTransferred(
             practice.Id, practice.OdsCode, plan.FromPcnId, plan.Started.PcnId, command.EffectiveFrom,
             Snapshots(after, affected), clock.GetUtcNow(),
-            await TimelineAsync(work, after, affected, cancellationToken)), cancellationToken);
+            Timeline(after, affected)), cancellationToken);
 
         return (after.ViewOf(after.Practices[practice.Id]), plan.ApplyTo(history));
     }
@@ -52,16 +52,16 @@ public sealed class RegistryCommands(RegistryStore store, IOutbox outbox, TimePr
         // The size counts from its date until the practice's next one, in whichever PCNs it belongs to meanwhile
         // (including one it joins only after the size's date), and in the PCN it founded.
         var pcns = await store.LoadPcnsAsync(work, cancellationToken);
-        var history = await store.LoadMembershipsAsync(work, [practice.Id], null, cancellationToken);
+        var history = await store.LoadMembershipsAsync(work, [practice.Id], cancellationToken);
         var touched = MembershipRules.PcnsCounting(history, pcns, command.AsAt);
         await store.LockPcnsAsync(work, touched, cancellationToken);
         await store.UpsertListSizeAsync(work, snapshot, cancellationToken);
 
-        var after = await RegistryView.LoadAsync(store, work, command.AsAt, cancellationToken);
+        var after = await RegistryView.LoadFromAsync(store, work, command.AsAt, cancellationToken);
         await outbox.EnqueueAsync(work, new ListSizeRecorded(
             practice.Id, practice.OdsCode, command.AsAt, command.RegisteredPatients, command.WeightedPatients,
             Snapshots(after, after.ViewOf(practice).Pcn?.Id), clock.GetUtcNow(),
-            await TimelineAsync(work, after, touched, cancellationToken)), cancellationToken);
+            Timeline(after, touched)), cancellationToken);
         return snapshot;
     }
 
@@ -76,9 +76,9 @@ public sealed class RegistryCommands(RegistryStore store, IOutbox outbox, TimePr
         var practices = before.Practices;
         if (ids.FirstOrDefault(id => !practices.ContainsKey(id)) is { } missing) throw RegistryQueries.PracticeNotFound(missing);
 
-        var histories = GroupByPractice(await store.LoadMembershipsAsync(work, ids, null, cancellationToken), ids,
+        var histories = GroupByPractice(await store.LoadMembershipsAsync(work, ids, cancellationToken), ids,
             membership => membership.PracticeId);
-        var commissions = GroupByPractice(await store.LoadCommissionsAsync(work, ids, null, cancellationToken), ids,
+        var commissions = GroupByPractice(await store.LoadCommissionsAsync(work, ids, cancellationToken), ids,
             commission => commission.PracticeId);
 
         var plan = MergeRules.Plan(
@@ -99,12 +99,12 @@ public sealed class RegistryCommands(RegistryStore store, IOutbox outbox, TimePr
         foreach (var ended in plan.EndedMemberships) await store.EndMembershipAsync(work, ended, cancellationToken);
         if (plan.SuccessorListSize is { } merged) await store.UpsertListSizeAsync(work, merged, cancellationToken);
 
-        var after = await RegistryView.LoadAsync(store, work, command.EffectiveFrom, cancellationToken);
+        var after = await RegistryView.LoadFromAsync(store, work, command.EffectiveFrom, cancellationToken);
         var affected = ids.Select(id => before.ViewOf(before.Practices[id]).Pcn?.Id).Append(after.ViewOf(after.Practices[command.SuccessorId]).Pcn?.Id).ToArray();
         await outbox.EnqueueAsync(work, new PracticesMerged(
             command.SuccessorId, practices[command.SuccessorId].OdsCode, command.PredecessorIds, command.EffectiveFrom,
             Snapshots(after, affected), clock.GetUtcNow(),
-            await TimelineAsync(work, after, touched, cancellationToken)), cancellationToken);
+            Timeline(after, touched)), cancellationToken);
 
         return (after.ViewOf(after.Practices[command.SuccessorId]), command.PredecessorIds.Select(id => after.ViewOf(after.Practices[id])).ToList());
     }
@@ -130,20 +130,17 @@ public sealed class RegistryCommands(RegistryStore store, IOutbox outbox, TimePr
 
     /// <summary>
     /// Each touched PCN from the date of <paramref name="after"/> (the registry after the write, as at the date it takes
-    /// effect) on: its state on that date and on every later date its members or their sizes change (unchanged states
-    /// are left out).
+    /// effect, loaded with every later date's history) on: its state on that date and on every later date its members
+    /// or their sizes change (unchanged states are left out). Computed from what was loaded: no round trip, however
+    /// many later dates there are.
     /// </summary>
-    private async Task<IReadOnlyList<PcnSnapshot>> TimelineAsync(
-        UnitOfWork work, RegistryView after, IReadOnlyCollection<string?> pcnIds, CancellationToken cancellationToken)
+    private static IReadOnlyList<PcnSnapshot> Timeline(RegistryView after, IReadOnlyCollection<string?> pcnIds)
     {
         var ids = pcnIds.OfType<string>().Distinct().ToList();
-        var days = await store.LoadChangeDatesAsync(work, after.AsAt, cancellationToken);
         var timeline = new List<PcnSnapshot>();
         var latest = new Dictionary<string, PcnSnapshot>();
-        foreach (var day in days.Prepend(after.AsAt))
+        foreach (var view in after.ChangeDatesAfter().Select(after.At).Prepend(after))
         {
-            // Nothing is written while the timeline is built, so each later day needs only its memberships and sizes.
-            var view = day == after.AsAt ? after : await after.AtAsync(store, work, day, cancellationToken);
             foreach (var id in ids)
             {
                 var snapshot = IntegrationEventMapping.ToSnapshot(view.PopulationOf(view.Pcns[id]));

@@ -63,7 +63,7 @@ public sealed class RegistryQueries(RegistryStore store, NpgsqlDataSource dataSo
 
     public async Task<IReadOnlyList<Membership>> ListMembershipsAsync(string practiceId, CancellationToken cancellationToken)
     {
-        var history = await store.LoadMembershipsAsync(work: null, [practiceId], coveringDate: null, cancellationToken);
+        var history = await store.LoadMembershipsAsync(work: null, [practiceId], cancellationToken);
         if (history.Count == 0) await EnsurePracticeExistsAsync(practiceId, cancellationToken);
         return history;
     }

@@ -12,66 +12,87 @@ namespace Practices.Api.Application;
 public sealed record PracticeView(Practice Practice, Membership? Membership, Pcn? Pcn, Ccg? Commissioner, ListSizeSnapshot? LatestSize, DateOnly AsAt);
 
 /// <summary>
-/// The registry as at one date, loaded in a few indexed queries whatever is asked (and kept while nothing commits: RegistryQueries). LLR has 25 PCNs and 134 practices, so
-/// the whole registry is a few hundred rows; loading it together keeps every answer one consistent picture (the
-/// queries share a snapshot) and keeps each read path one code path. Revisit if the registry grows by orders.
+/// The registry as at one date, loaded in one round trip whatever is asked (and kept while nothing commits:
+/// RegistryQueries). LLR has 25 PCNs and 134 practices, so the whole registry is a few hundred rows; loading it together
+/// keeps every answer one consistent picture (the queries share a snapshot) and keeps each read path one code path.
+/// Revisit if the registry grows by orders.
 /// </summary>
 internal sealed class RegistryView
 {
+    private readonly RegistryHistory _history;
+    private readonly DateOnly? _historyEnds;
     private readonly ILookup<string, Membership> _membersByPcn;
     private readonly ILookup<string, PcnFounder> _foundersByPcn;
     private readonly Dictionary<string, Membership> _membershipByPractice;
     private readonly Dictionary<string, Ccg> _commissionerByPractice;
 
     private RegistryView(DateOnly asAt, IReadOnlyDictionary<string, Pcn> pcns, IReadOnlyDictionary<string, Practice> practices,
-        List<Membership> membershipsOnDate, List<PcnFounder> founders, List<Commission> commissionsOnDate,
-        IReadOnlyDictionary<string, ListSizeSnapshot> latestSizes)
+        IReadOnlyList<PcnFounder> founders, RegistryHistory history, DateOnly? historyEnds)
     {
         AsAt = asAt;
         Pcns = pcns;
         Practices = practices;
-        LatestSizes = latestSizes;
         Founders = founders;
-        _membersByPcn = membershipsOnDate.ToLookup(membership => membership.PcnId);
+        _history = history;
+        _historyEnds = historyEnds;
+        LatestSizes = history.LatestSizesOn(asAt);
+        var memberships = history.MembershipsOn(asAt);
+        _membersByPcn = memberships.ToLookup(membership => membership.PcnId);
         _foundersByPcn = founders.ToLookup(founder => founder.Membership.PcnId);
-        _membershipByPractice = membershipsOnDate.ToDictionary(membership => membership.PracticeId);
-        _commissionerByPractice = commissionsOnDate.ToDictionary(commission => commission.PracticeId, commission => commission.Ccg);
+        _membershipByPractice = memberships.ToDictionary(membership => membership.PracticeId);
+        _commissionerByPractice = history.CommissionsOn(asAt).ToDictionary(commission => commission.PracticeId, commission => commission.Ccg);
     }
 
     public DateOnly AsAt { get; }
     public IReadOnlyDictionary<string, Pcn> Pcns { get; }
     public IReadOnlyDictionary<string, Practice> Practices { get; }
     public IReadOnlyDictionary<string, ListSizeSnapshot> LatestSizes { get; }
-    private List<PcnFounder> Founders { get; }
+    private IReadOnlyList<PcnFounder> Founders { get; }
 
     /// <summary>
     /// Loads the view in a unit of work: a write's, to see the write in progress (for the events it publishes), or a
-    /// read's, so that every query sees one snapshot.
+    /// read's, so that every query sees one snapshot. One round trip.
     /// </summary>
-    public static async Task<RegistryView> LoadAsync(RegistryStore store, UnitOfWork work, DateOnly asAt, CancellationToken cancellationToken)
+    public static Task<RegistryView> LoadAsync(RegistryStore store, UnitOfWork work, DateOnly asAt, CancellationToken cancellationToken) =>
+        LoadAsync(store, work, asAt, through: asAt, cancellationToken);
+
+    /// <summary>
+    /// Loads the view as at <paramref name="asAt"/> with the history of every later date, so that <see cref="At"/> gives
+    /// the registry on any of them without another round trip (what a write's timeline needs). Costs one round trip,
+    /// whatever the number of later dates; it reads more rows than <see cref="LoadAsync(RegistryStore, UnitOfWork, DateOnly, CancellationToken)"/>.
+    /// </summary>
+    public static Task<RegistryView> LoadFromAsync(RegistryStore store, UnitOfWork work, DateOnly asAt, CancellationToken cancellationToken) =>
+        LoadAsync(store, work, asAt, through: null, cancellationToken);
+
+    private static async Task<RegistryView> LoadAsync(
+        RegistryStore store, UnitOfWork work, DateOnly asAt, DateOnly? through, CancellationToken cancellationToken)
     {
-        var pcns = await store.LoadPcnsAsync(work, cancellationToken);
-        var practices = await store.LoadPracticesAsync(work, ids: null, cancellationToken);
-        var baseSizes = await store.LoadFounderBaseSizesAsync(work, cancellationToken);
-        var founders = (await store.LoadFoundingMembershipsAsync(work, cancellationToken))
-            .Select(membership => new PcnFounder(practices[membership.PracticeId], membership, baseSizes.GetValueOrDefault((membership.PcnId, membership.PracticeId))))
+        var rows = await store.LoadRegistryAsync(work, asAt, through, cancellationToken);
+        var founders = rows.FoundingMemberships
+            .Select(membership => new PcnFounder(rows.Practices[membership.PracticeId], membership,
+                rows.FounderBaseSizes.GetValueOrDefault((membership.PcnId, membership.PracticeId))))
             .OrderBy(founder => founder.Practice.Id, StringComparer.Ordinal)
             .ToList();
-        return await new RegistryView(asAt, pcns, practices, [], founders, [], new Dictionary<string, ListSizeSnapshot>())
-            .AtAsync(store, work, asAt, cancellationToken);
+        return new RegistryView(asAt, rows.Pcns, rows.Practices, founders, rows.History, through);
     }
 
     /// <summary>
-    /// The same registry as at another date. PCNs, practices, branch sites, stated populations and founding members do
-    /// not depend on the date, so they are kept and only what covers the date is loaded. Only valid while nothing has
-    /// been written since this view was loaded.
+    /// Every date after this view's on which some membership, list size or closure takes effect (only those its history
+    /// reaches: load with <see cref="LoadFromAsync"/> for all of them).
     /// </summary>
-    public async Task<RegistryView> AtAsync(RegistryStore store, UnitOfWork work, DateOnly asAt, CancellationToken cancellationToken)
+    public IReadOnlyList<DateOnly> ChangeDatesAfter() =>
+        _history.ChangeDatesAfter(AsAt, Practices.Values).Where(day => _historyEnds is not { } end || day <= end).ToList();
+
+    /// <summary>
+    /// The same registry as at a later date, computed from what was loaded (no round trip): PCNs, practices, branch
+    /// sites, stated populations and founding members do not depend on the date, and the history covers it. Only valid
+    /// while nothing has been written since this view was loaded.
+    /// </summary>
+    public RegistryView At(DateOnly asAt)
     {
-        var memberships = await store.LoadMembershipsAsync(work, practiceIds: null, asAt, cancellationToken);
-        var commissions = await store.LoadCommissionsAsync(work, practiceIds: null, asAt, cancellationToken);
-        var sizes = await store.LoadLatestListSizesAsync(work, asAt, cancellationToken);
-        return new RegistryView(asAt, Pcns, Practices, memberships, Founders, commissions, sizes);
+        if (asAt < AsAt || asAt > _historyEnds)
+            throw new ArgumentOutOfRangeException(nameof(asAt), asAt, $"The view's history covers {AsAt:yyyy-MM-dd} to {_historyEnds:yyyy-MM-dd}.");
+        return new RegistryView(asAt, Pcns, Practices, Founders, _history, _historyEnds);
     }
 
     /// <summary>The PCN as at this view's date: its members, its founders (both with their sizes then) and its population.</summary>

@@ -2,6 +2,7 @@ using Npgsql;
 using Platform.Data;
 using Platform.Domain.Errors;
 using Practices.Domain.Model;
+using Practices.Domain.Rules;
 
 namespace Practices.Api.Infrastructure;
 
@@ -17,145 +18,191 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
 
     public async Task<Dictionary<string, Pcn>> LoadPcnsAsync(UnitOfWork? work, CancellationToken cancellationToken)
     {
-        var parts = new Dictionary<string, List<StatedPopulationPart>>();
-        await using (var command = dataSource.Command(
-            work,
-            "SELECT pcn_id, part, population, as_at, source FROM pcn_stated_populations WHERE statement = $1 ORDER BY pcn_id, part"))
-        {
-            command.Parameters.AddWithValue(PrimaryStatement);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                Add(parts, reader.GetString(0), new StatedPopulationPart(reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<DateOnly>(3), reader.GetString(4)));
-        }
-
-        var pcns = new Dictionary<string, Pcn>();
-        await using (var command = dataSource.Command(
-            work,
-            "SELECT id, name, ccg, clinical_director, started_on, version FROM pcns ORDER BY id"))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var id = reader.GetString(0);
-                pcns[id] = new Pcn(id, reader.GetString(1), CcgIds.Parse(reader.GetString(2)), reader.GetString(3), parts.GetValueOrDefault(id) ?? [],
-                    reader.GetFieldValue<DateOnly>(4), reader.GetInt64(5));
-            }
-        }
-        return pcns;
+        await using var batch = dataSource.Batch(work);
+        AddPcnQueries(batch);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadPcnsAsync(reader, cancellationToken);
     }
 
     /// <summary>Practices, all or those named, each with its branch sites.</summary>
     public async Task<Dictionary<string, Practice>> LoadPracticesAsync(
         UnitOfWork? work, IReadOnlyCollection<string>? ids, CancellationToken cancellationToken)
     {
-        var branches = new Dictionary<string, List<string>>();
-        await using (var command = dataSource.Command(
-            work,
-            "SELECT practice_id, name FROM branch_sites WHERE $1::text[] IS NULL OR practice_id = ANY($1) ORDER BY practice_id, name"))
-        {
-            command.Parameters.Add(SqlParameters.TextArray(ids));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) Add(branches, reader.GetString(0), reader.GetString(1));
-        }
-
-        var practices = new Dictionary<string, Practice>();
-        await using (var command = dataSource.Command(
-            work,
-            "SELECT id, ods_code, name, closed_on, successor_id, version FROM practices WHERE $1::text[] IS NULL OR id = ANY($1) ORDER BY id"))
-        {
-            command.Parameters.Add(SqlParameters.TextArray(ids));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var id = reader.GetString(0);
-                practices[id] = new Practice(id, NullableString(reader, 1), reader.GetString(2), branches.GetValueOrDefault(id) ?? [],
-                    reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3), NullableString(reader, 4), reader.GetInt64(5));
-            }
-        }
-        return practices;
+        await using var batch = dataSource.Batch(work);
+        AddPracticeQueries(batch, ids);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadPracticesAsync(reader, cancellationToken);
     }
 
-    /// <summary>Memberships, oldest first: all of them, or those of the named practices, or only those covering a date.</summary>
+    /// <summary>
+    /// The whole registry as it can stand on any date from <paramref name="from"/> through <paramref name="through"/>
+    /// (every later date when null), in one round trip: PCNs, practices, founding members with their base sizes, and
+    /// the memberships, commissions and list sizes that apply on some date of the range. Which of those apply on
+    /// which date is the domain's to say (<see cref="RegistryHistory"/>); the queries only leave out rows that cannot.
+    /// </summary>
+    public async Task<RegistryRows> LoadRegistryAsync(
+        UnitOfWork work, DateOnly from, DateOnly? through, CancellationToken cancellationToken)
+    {
+        await using var batch = work.Batch();
+        AddPcnQueries(batch);
+        AddPracticeQueries(batch, ids: null);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(FoundingMembershipsSql));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(FounderBaseSizesSql));
+        foreach (var sql in new[] { MembershipsInRangeSql, CommissionsInRangeSql, ListSizesInRangeSql })
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
+            command.Parameters.Add(NullableDate(through));
+            batch.BatchCommands.Add(command);
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var pcns = await ReadPcnsAsync(reader, cancellationToken);
+        var practices = await ReadPracticesAsync(reader, cancellationToken);
+        var founding = await ReadResultAsync(reader, ReadMembership, cancellationToken);
+        var baseSizes = (await ReadResultAsync(reader, row => (PcnId: row.GetString(0), Size: ReadListSize(row, offset: 1)), cancellationToken))
+            .ToDictionary(founder => (founder.PcnId, founder.Size.PracticeId), founder => founder.Size);
+        var memberships = await ReadResultAsync(reader, ReadMembership, cancellationToken);
+        var commissions = await ReadResultAsync(reader, ReadCommission, cancellationToken);
+        var sizes = await ReadResultAsync(reader, row => ReadListSize(row, offset: 0), cancellationToken);
+        return new RegistryRows(pcns, practices, founding, baseSizes, new RegistryHistory(memberships, commissions, sizes));
+    }
+
+    // A membership or commission overlapping [$1, $2] ($2 null: open-ended).
+    private const string MembershipsInRangeSql = """
+        SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships
+        WHERE ($2::date IS NULL OR effective_from <= $2) AND (effective_to IS NULL OR effective_to >= $1)
+        ORDER BY practice_id, effective_from
+        """;
+
+    private const string CommissionsInRangeSql = """
+        SELECT practice_id, ccg, effective_from, effective_to FROM practice_commissioners
+        WHERE ($2::date IS NULL OR effective_from <= $2) AND (effective_to IS NULL OR effective_to >= $1)
+        ORDER BY practice_id, effective_from
+        """;
+
+    // Each practice's latest size on or before $1, and every later one through $2.
+    private const string ListSizesInRangeSql = """
+        SELECT practice_id, as_at, registered_patients, weighted_patients, source FROM (
+            SELECT DISTINCT ON (practice_id) practice_id, as_at, registered_patients, weighted_patients, source
+            FROM list_sizes WHERE as_at <= $1 ORDER BY practice_id, as_at DESC
+        ) latest
+        UNION ALL
+        SELECT practice_id, as_at, registered_patients, weighted_patients, source FROM list_sizes
+        WHERE as_at > $1 AND ($2::date IS NULL OR as_at <= $2)
+        ORDER BY practice_id, as_at
+        """;
+
+    // The memberships each PCN began with: those covering the PCN's first day.
+    private const string FoundingMembershipsSql = """
+        SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships JOIN pcns ON pcns.id = memberships.pcn_id
+        WHERE effective_from <= pcns.started_on AND (effective_to IS NULL OR effective_to >= pcns.started_on)
+        ORDER BY practice_id
+        """;
+
+    // Each founding membership's base size: the practice's latest size on the PCN's first day, else the first one
+    // recorded after it.
+    private const string FounderBaseSizesSql = """
+        SELECT DISTINCT ON (m.pcn_id, m.practice_id)
+               m.pcn_id, l.practice_id, l.as_at, l.registered_patients, l.weighted_patients, l.source
+        FROM memberships m
+        JOIN pcns p ON p.id = m.pcn_id
+        JOIN list_sizes l ON l.practice_id = m.practice_id
+        WHERE m.effective_from <= p.started_on AND (m.effective_to IS NULL OR m.effective_to >= p.started_on)
+        ORDER BY m.pcn_id, m.practice_id, l.as_at <= p.started_on DESC,
+                 CASE WHEN l.as_at <= p.started_on THEN l.as_at END DESC, l.as_at
+        """;
+
+    private static void AddPcnQueries(NpgsqlBatch batch)
+    {
+        var parts = new NpgsqlBatchCommand(
+            "SELECT pcn_id, part, population, as_at, source FROM pcn_stated_populations WHERE statement = $1 ORDER BY pcn_id, part");
+        parts.Parameters.Add(new NpgsqlParameter { Value = PrimaryStatement });
+        batch.BatchCommands.Add(parts);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT id, name, ccg, clinical_director, started_on, version FROM pcns ORDER BY id"));
+    }
+
+    /// <summary>Reads what <see cref="AddPcnQueries"/> asked, moving past its results.</summary>
+    private static async Task<Dictionary<string, Pcn>> ReadPcnsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var parts = (await ReadResultAsync(reader, row => (PcnId: row.GetString(0), Part: new StatedPopulationPart(
+                row.GetString(1), row.GetInt64(2), row.GetFieldValue<DateOnly>(3), row.GetString(4))), cancellationToken))
+            .ToLookup(part => part.PcnId, part => part.Part);
+        return (await ReadResultAsync(reader, row => new Pcn(row.GetString(0), row.GetString(1), CcgIds.Parse(row.GetString(2)),
+                row.GetString(3), parts[row.GetString(0)].ToList(), row.GetFieldValue<DateOnly>(4), row.GetInt64(5)), cancellationToken))
+            .ToDictionary(pcn => pcn.Id);
+    }
+
+    private static void AddPracticeQueries(NpgsqlBatch batch, IReadOnlyCollection<string>? ids)
+    {
+        var branches = new NpgsqlBatchCommand(
+            "SELECT practice_id, name FROM branch_sites WHERE $1::text[] IS NULL OR practice_id = ANY($1) ORDER BY practice_id, name");
+        var practices = new NpgsqlBatchCommand(
+            "SELECT id, ods_code, name, closed_on, successor_id, version FROM practices WHERE $1::text[] IS NULL OR id = ANY($1) ORDER BY id");
+        foreach (var command in new[] { branches, practices })
+        {
+            command.Parameters.Add(SqlParameters.TextArray(ids));
+            batch.BatchCommands.Add(command);
+        }
+    }
+
+    /// <summary>Reads what <see cref="AddPracticeQueries"/> asked, moving past its results.</summary>
+    private static async Task<Dictionary<string, Practice>> ReadPracticesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var branches = (await ReadResultAsync(reader, row => (PracticeId: row.GetString(0), Name: row.GetString(1)), cancellationToken))
+            .ToLookup(branch => branch.PracticeId, branch => branch.Name);
+        return (await ReadResultAsync(reader, row => new Practice(row.GetString(0), NullableString(row, 1), row.GetString(2),
+                branches[row.GetString(0)].ToList(), row.IsDBNull(3) ? null : row.GetFieldValue<DateOnly>(3), NullableString(row, 4),
+                row.GetInt64(5)), cancellationToken))
+            .ToDictionary(practice => practice.Id);
+    }
+
+    /// <summary>Memberships of the named practices (all when null), oldest first.</summary>
     public async Task<List<Membership>> LoadMembershipsAsync(
-        UnitOfWork? work, IReadOnlyCollection<string>? practiceIds, DateOnly? coveringDate, CancellationToken cancellationToken)
+        UnitOfWork? work, IReadOnlyCollection<string>? practiceIds, CancellationToken cancellationToken)
     {
         await using var command = dataSource.Command(work, """
             SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships
-            WHERE ($1::text[] IS NULL OR practice_id = ANY($1))
-              AND ($2::date IS NULL OR (effective_from <= $2 AND (effective_to IS NULL OR effective_to >= $2)))
+            WHERE $1::text[] IS NULL OR practice_id = ANY($1)
             ORDER BY practice_id, effective_from
             """);
         command.Parameters.Add(SqlParameters.TextArray(practiceIds));
-        command.Parameters.Add(new NpgsqlParameter { Value = coveringDate is { } date ? date : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var memberships = new List<Membership>();
-        while (await reader.ReadAsync(cancellationToken)) memberships.Add(ReadMembership(reader));
-        return memberships;
+        return await ReadResultAsync(reader, ReadMembership, cancellationToken);
     }
 
     private static Membership ReadMembership(NpgsqlDataReader reader) => new(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateOnly>(2),
         reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3), Enum.Parse<MembershipReason>(reader.GetString(4), ignoreCase: true));
 
-    /// <summary>The memberships each PCN began with: those covering the PCN's first day.</summary>
-    public async Task<List<Membership>> LoadFoundingMembershipsAsync(
-        UnitOfWork? work, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.Command(work, """
-            SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships JOIN pcns ON pcns.id = memberships.pcn_id
-            WHERE effective_from <= pcns.started_on AND (effective_to IS NULL OR effective_to >= pcns.started_on)
-            ORDER BY practice_id
-            """);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var memberships = new List<Membership>();
-        while (await reader.ReadAsync(cancellationToken)) memberships.Add(ReadMembership(reader));
-        return memberships;
-    }
-
-    /// <summary>
-    /// Each founding membership's base size: the practice's latest size on the PCN's first day, else the first one
-    /// recorded after it. Keyed by (PCN, practice).
-    /// </summary>
-    public async Task<Dictionary<(string PcnId, string PracticeId), ListSizeSnapshot>> LoadFounderBaseSizesAsync(
-        UnitOfWork? work, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.Command(work, """
-            SELECT DISTINCT ON (m.pcn_id, m.practice_id)
-                   m.pcn_id, l.practice_id, l.as_at, l.registered_patients, l.weighted_patients, l.source
-            FROM memberships m
-            JOIN pcns p ON p.id = m.pcn_id
-            JOIN list_sizes l ON l.practice_id = m.practice_id
-            WHERE m.effective_from <= p.started_on AND (m.effective_to IS NULL OR m.effective_to >= p.started_on)
-            ORDER BY m.pcn_id, m.practice_id, l.as_at <= p.started_on DESC,
-                     CASE WHEN l.as_at <= p.started_on THEN l.as_at END DESC, l.as_at
-            """);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var sizes = new Dictionary<(string, string), ListSizeSnapshot>();
-        while (await reader.ReadAsync(cancellationToken))
-            sizes[(reader.GetString(0), reader.GetString(1))] = new ListSizeSnapshot(reader.GetString(1), reader.GetFieldValue<DateOnly>(2),
-                reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), NullableString(reader, 5));
-        return sizes;
-    }
-
-    /// <summary>Practices' commissioners, oldest first: those of the named practices (all when null), or only those covering a date.</summary>
+    /// <summary>Practices' commissioners, oldest first: those of the named practices (all when null).</summary>
     public async Task<List<Commission>> LoadCommissionsAsync(
-        UnitOfWork? work, IReadOnlyCollection<string>? practiceIds, DateOnly? coveringDate,
-        CancellationToken cancellationToken)
+        UnitOfWork? work, IReadOnlyCollection<string>? practiceIds, CancellationToken cancellationToken)
     {
         await using var command = dataSource.Command(work, """
             SELECT practice_id, ccg, effective_from, effective_to FROM practice_commissioners
-            WHERE ($1::text[] IS NULL OR practice_id = ANY($1))
-              AND ($2::date IS NULL OR (effective_from <= $2 AND (effective_to IS NULL OR effective_to >= $2)))
+            WHERE $1::text[] IS NULL OR practice_id = ANY($1)
             ORDER BY practice_id, effective_from
             """);
         command.Parameters.Add(SqlParameters.TextArray(practiceIds));
-        command.Parameters.Add(new NpgsqlParameter { Value = coveringDate is { } date ? date : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var commissions = new List<Commission>();
-        while (await reader.ReadAsync(cancellationToken))
-            commissions.Add(new Commission(reader.GetString(0), CcgIds.Parse(reader.GetString(1)), reader.GetFieldValue<DateOnly>(2),
-                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3)));
-        return commissions;
+        return await ReadResultAsync(reader, ReadCommission, cancellationToken);
     }
+
+    private static Commission ReadCommission(NpgsqlDataReader reader) => new(reader.GetString(0), CcgIds.Parse(reader.GetString(1)),
+        reader.GetFieldValue<DateOnly>(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3));
+
+    /// <summary>The rows of the reader's current result, then on to its next (a batch's next statement).</summary>
+    private static async Task<List<T>> ReadResultAsync<T>(
+        NpgsqlDataReader reader, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(read(reader));
+        await reader.NextResultAsync(cancellationToken);
+        return rows;
+    }
+
+    private static NpgsqlParameter NullableDate(DateOnly? date) =>
+        new() { Value = date is { } value ? value : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date };
 
     /// <summary>
     /// Takes the named PCNs' row locks, in id order so that two writes cannot deadlock, and bumps their versions. Called
@@ -184,21 +231,6 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
         }
     }
 
-    /// <summary>Each practice's latest list size on or before a date.</summary>
-    public async Task<Dictionary<string, ListSizeSnapshot>> LoadLatestListSizesAsync(
-        UnitOfWork? work, DateOnly asAt, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.Command(work, """
-            SELECT DISTINCT ON (practice_id) practice_id, as_at, registered_patients, weighted_patients, source FROM list_sizes
-            WHERE as_at <= $1
-            ORDER BY practice_id, as_at DESC
-            """);
-        command.Parameters.AddWithValue(asAt);
-        var sizes = new Dictionary<string, ListSizeSnapshot>();
-        await foreach (var snapshot in ReadListSizes(command, cancellationToken)) sizes[snapshot.PracticeId] = snapshot;
-        return sizes;
-    }
-
     /// <summary>Every snapshot of the named practices, oldest first.</summary>
     public async Task<List<ListSizeSnapshot>> LoadListSizeHistoriesAsync(
         UnitOfWork? work, IReadOnlyCollection<string> practiceIds, CancellationToken cancellationToken)
@@ -223,31 +255,11 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
             ORDER BY as_at DESC LIMIT $3
             """);
         command.Parameters.AddWithValue(practiceId);
-        command.Parameters.Add(new NpgsqlParameter { Value = before is { } date ? date : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
+        command.Parameters.Add(NullableDate(before));
         command.Parameters.AddWithValue(limit);
         var sizes = new List<ListSizeSnapshot>();
         await foreach (var snapshot in ReadListSizes(command, cancellationToken)) sizes.Add(snapshot);
         return sizes;
-    }
-
-    /// <summary>Every date after <paramref name="after"/> on which some membership, list size or closure takes effect.</summary>
-    public async Task<List<DateOnly>> LoadChangeDatesAsync(UnitOfWork? work, DateOnly after, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.Command(work, """
-            SELECT day FROM (
-                SELECT effective_from AS day FROM memberships
-                UNION SELECT effective_to + 1 FROM memberships WHERE effective_to IS NOT NULL
-                UNION SELECT as_at FROM list_sizes
-                UNION SELECT closed_on FROM practices WHERE closed_on IS NOT NULL
-            ) days
-            WHERE day > $1
-            ORDER BY day
-            """);
-        command.Parameters.AddWithValue(after);
-        var days = new List<DateOnly>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) days.Add(reader.GetFieldValue<DateOnly>(0));
-        return days;
     }
 
     /// <summary>
@@ -318,16 +330,24 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
     private static async IAsyncEnumerable<ListSizeSnapshot> ReadListSizes(NpgsqlCommand command, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            yield return new ListSizeSnapshot(reader.GetString(0), reader.GetFieldValue<DateOnly>(1), reader.GetInt64(2),
-                reader.IsDBNull(3) ? null : reader.GetInt64(3), NullableString(reader, 4));
+        while (await reader.ReadAsync(cancellationToken)) yield return ReadListSize(reader, offset: 0);
     }
+
+    /// <summary>A list size from five columns (practice, date, registered, weighted, source) starting at <paramref name="offset"/>.</summary>
+    private static ListSizeSnapshot ReadListSize(NpgsqlDataReader reader, int offset) => new(reader.GetString(offset),
+        reader.GetFieldValue<DateOnly>(offset + 1), reader.GetInt64(offset + 2), reader.IsDBNull(offset + 3) ? null : reader.GetInt64(offset + 3),
+        NullableString(reader, offset + 4));
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static void Add<T>(Dictionary<string, List<T>> groups, string key, T value)
-    {
-        if (!groups.TryGetValue(key, out var list)) groups[key] = list = [];
-        list.Add(value);
-    }
 }
+
+/// <summary>
+/// What <see cref="RegistryStore.LoadRegistryAsync"/> read: the registry's dateless part, and the history covering the
+/// dates asked. <see cref="FounderBaseSizes"/> is keyed by (PCN, practice).
+/// </summary>
+public sealed record RegistryRows(
+    IReadOnlyDictionary<string, Pcn> Pcns,
+    IReadOnlyDictionary<string, Practice> Practices,
+    IReadOnlyList<Membership> FoundingMemberships,
+    IReadOnlyDictionary<(string PcnId, string PracticeId), ListSizeSnapshot> FounderBaseSizes,
+    RegistryHistory History);

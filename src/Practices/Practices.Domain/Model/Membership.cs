@@ -7,6 +7,9 @@ namespace Practices.Domain.Model;
 public sealed record Membership(string PracticeId, string PcnId, DateOnly From, DateOnly? To, MembershipReason Reason)
 {
     public bool Covers(DateOnly date) => From <= date && (To is not { } to || date <= to);
+
+    /// <summary>The days on which this membership changes what the registry says: its first, and the day after its last.</summary>
+    public IEnumerable<DateOnly> ChangeDates => To is { } to ? [From, to.AddDays(1)] : [From];
 }
 
 public enum MembershipReason

@@ -11,6 +11,12 @@ public static class ListSizeRules
     /// </summary>
     public static void EnsureCanRecord(Practice practice, DateOnly asAt) =>
         PracticeChecks.EnsureOpenOn(practice, asAt, "it has no list on");
+
+    /// <summary>
+    /// A practice's size as at a date: its latest snapshot on or before it (one a later date records does not count yet).
+    /// </summary>
+    public static ListSizeSnapshot? LatestOn(IEnumerable<ListSizeSnapshot> history, DateOnly date) =>
+        history.Where(size => size.AsAt <= date).MaxBy(size => size.AsAt);
 }
 
 public static class OdsCodes

@@ -45,7 +45,7 @@ public static class MergeRules
                     $"Practice {practice.Id} has a list size as at {later.AsAt:yyyy-MM-dd}; a merge must take effect after its latest change.");
 
         var lastDay = effectiveFrom.AddDays(-1);
-        var latestSizes = sizeHistories.ToDictionary(pair => pair.Key, pair => pair.Value.Where(size => size.AsAt <= lastDay).MaxBy(size => size.AsAt));
+        var latestSizes = sizeHistories.ToDictionary(pair => pair.Key, pair => ListSizeRules.LatestOn(pair.Value, lastDay));
         var ended = new List<Membership>();
         foreach (var predecessor in predecessors)
         {

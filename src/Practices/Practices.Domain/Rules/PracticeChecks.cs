@@ -28,7 +28,7 @@ internal static class PracticeChecks
     /// </summary>
     public static void EnsureAppendOnly(Practice practice, IEnumerable<Membership> history, DateOnly effectiveFrom, Func<DateOnly, string> message)
     {
-        var changes = history.SelectMany(membership => membership.To is { } to ? [membership.From, to.AddDays(1)] : new[] { membership.From });
+        var changes = history.SelectMany(membership => membership.ChangeDates);
         if (changes.Where(day => day >= effectiveFrom).Order().FirstOrDefault() is var later && later != default)
             throw new RuleViolationException("HISTORY_IS_APPEND_ONLY", $"practices/{practice.Id}", message(later));
     }
