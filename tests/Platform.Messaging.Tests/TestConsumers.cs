@@ -61,5 +61,3 @@ public sealed class AttemptCounter
 }
 
 public sealed class OrderedConsumer(NpgsqlDataSource dataSource) : RecordingConsumer<OrderedEvent>(dataSource);
-
-public sealed class RelayBatchConsumer(NpgsqlDataSource dataSource) : RecordingConsumer<RelayBatchEvent>(dataSource);

@@ -21,8 +21,3 @@ public sealed record RollbackEvent(Guid Key) : ITestEvent;
 public sealed record TracedEvent(Guid Key) : ITestEvent;
 
 public sealed record OrderedEvent(Guid Key, int Position) : ITestEvent;
-
-public sealed record RelayBatchEvent(Guid Key) : ITestEvent;
-
-/// <summary>Published by no consumer's choice: its exchange is made to clash, so the broker refuses it.</summary>
-public sealed record BrokerRefusedEvent(Guid Key) : ITestEvent;

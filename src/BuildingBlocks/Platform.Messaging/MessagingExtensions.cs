@@ -106,12 +106,12 @@ public static class MessagingExtensions
         builder.AddRetentionRule(MessagingRetention.Inbox);
 
         // The spans of the outbox relay and MassTransit's send/consume spans, so a trace runs unbroken from the request
-        // that wrote the row to the consumer; MassTransit's metrics and the relay's lag. These apply only where the host
-        // sets up OpenTelemetry (ServiceDefaults does); without it they do nothing.
+        // that wrote the row to the consumer; and MassTransit's metrics. These apply only where the host sets up
+        // OpenTelemetry (ServiceDefaults does); without it they do nothing.
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing
             .AddSource(MessagingDiagnostics.ActivitySourceName, MessagingDiagnostics.MassTransitActivitySourceName));
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics
-            .AddMeter(InstrumentationOptions.MeterName, MessagingDiagnostics.MeterName));
+            .AddMeter(InstrumentationOptions.MeterName));
 
         builder.Services.AddSingleton(new BrokerReadinessCheck(new Uri(brokerUri)));
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(BrokerReadinessCheck.Name,

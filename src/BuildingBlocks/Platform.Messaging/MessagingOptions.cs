@@ -21,20 +21,13 @@ public sealed class MessagingOptions
 
     public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>
-    /// Rows claimed per dispatcher transaction, all published at once: a batch is marked (and the next claimed) when
-    /// its slowest confirm arrives, so a larger batch drains a backlog in fewer round trips but keeps more messages in
-    /// flight and every row's "dispatched" mark waiting on the slowest. When rows trickle in, batches are a row or two.
-    /// </summary>
+    /// <summary>Rows relayed per dispatcher transaction.</summary>
     public int OutboxBatchSize { get; set; } = 100;
 
     /// <summary>Fallback sweep for when a NOTIFY was missed (listener reconnecting, another instance committing).</summary>
     public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>
-    /// How long one publish may wait for the broker's confirm before it counts as a failed attempt. The batch's
-    /// publishes wait side by side, so this also bounds how long a batch, and the transaction claiming it, stays open.
-    /// </summary>
+    /// <summary>How long one publish may wait for the broker's confirm before it counts as a failed attempt.</summary>
     public TimeSpan OutboxPublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Ceiling of the exponential back-off while the broker or the database is unavailable.</summary>

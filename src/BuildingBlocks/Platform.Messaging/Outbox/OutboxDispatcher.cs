@@ -11,28 +11,15 @@ using Npgsql;
 namespace Platform.Messaging.Outbox;
 
 /// <summary>
-/// Relays committed outbox rows to RabbitMQ, marking each dispatched only after the broker has confirmed it
-/// (MassTransit's publisher confirms). Delivery is at-least-once: a crash between the confirm and the commit re-sends
-/// rows, which the consumers' inbox absorbs because the MessageId is the row id.
+/// Relays committed outbox rows to RabbitMQ in insertion order, marking each dispatched only after the broker has
+/// confirmed it (MassTransit's publisher confirms). Delivery is at-least-once: a crash between the confirm and the
+/// commit re-sends rows, which the consumers' inbox absorbs because the MessageId is the row id.
 /// </summary>
 /// <remarks>
-/// <para>
-/// A batch is claimed in insertion order and every row's publish is started in that order before any confirm is
-/// awaited: MassTransit writes them to the channel in call order and the broker confirms them asynchronously, so a
-/// batch costs one broker round trip rather than one per row. Consumers do not depend on the order (events carry
-/// versions), but the calls keep it anyway. The batch is then marked in two statements: the confirmed rows
-/// dispatched, the failed ones with their error. A failure backs off and the failed rows are tried again, for as long
-/// as it takes; confirmed rows stay dispatched whatever failed beside them.
-/// </para>
-/// <para>
-/// One instance per database relays at a time (a transaction-scoped advisory lock), and the claim locks its rows
-/// (<c>FOR UPDATE SKIP LOCKED</c>), so no row is claimed twice. Both locks live in the claiming transaction, and it
-/// stays open while the batch is published: committing after the claim would release them, and another replica would
-/// claim the same rows (not yet dispatched) and send them again, concurrently and out of order. A lease column would
-/// avoid the open transaction, but would need a schema change and a lease to expire after a crash. What the open
-/// transaction costs is small: it waits for one round of confirms (bounded by the publish timeout), its row locks
-/// block no one (writers only insert, retention deletes only dispatched rows), and it holds back vacuum for as long.
-/// </para>
+/// One instance per database relays at a time (a transaction-scoped advisory lock), which is what keeps the order
+/// across several replicas of a service; <c>FOR UPDATE SKIP LOCKED</c> additionally guarantees that no row is ever
+/// claimed twice. A failed publish ends the batch rather than skipping the row, since later events may depend on it:
+/// the dispatcher backs off exponentially and tries the same row again, for as long as it takes.
 /// </remarks>
 internal sealed partial class OutboxDispatcher(
     NpgsqlDataSource dataSource,
@@ -43,9 +30,8 @@ internal sealed partial class OutboxDispatcher(
     // Arbitrary but fixed, and different from the schema lock.
     private const long DispatchLockKey = 0x4D53_474F_5554_0001; // "MSGOUT" + 1
 
-    // waited: the row's age by the database's own clock, so the lag needs no agreement between two clocks.
     private const string ClaimSql = """
-        SELECT id, message_type, body::text, trace_parent, trace_state, clock_timestamp() - created_at AS waited
+        SELECT id, message_type, body::text, trace_parent, trace_state
         FROM messaging.outbox
         WHERE dispatched_at IS NULL
         ORDER BY seq
@@ -53,16 +39,12 @@ internal sealed partial class OutboxDispatcher(
         FOR UPDATE SKIP LOCKED
         """;
 
-    // statement_timestamp(), not now(): the statement runs after the batch's confirms, now() is the claim's start.
     private const string MarkDispatchedSql = """
-        UPDATE messaging.outbox SET dispatched_at = statement_timestamp(), attempts = attempts + 1
-        WHERE id = ANY($1)
+        UPDATE messaging.outbox SET dispatched_at = now(), attempts = attempts + 1 WHERE id = @id
         """;
 
     private const string MarkFailedSql = """
-        UPDATE messaging.outbox AS outbox SET attempts = outbox.attempts + 1, last_error = failed.error
-        FROM unnest($1::uuid[], $2::text[]) AS failed (id, error)
-        WHERE outbox.id = failed.id
+        UPDATE messaging.outbox SET attempts = attempts + 1, last_error = @error WHERE id = @id
         """;
 
     private readonly MessagingOptions _options = options.Value;
@@ -139,48 +121,37 @@ internal sealed partial class OutboxDispatcher(
             return BatchOutcome.Idle;
         }
 
-        var claimStarted = Stopwatch.GetTimestamp();
         var rows = await ClaimAsync(connection, transaction, cancellationToken);
 
-        // Started one after another, in claim order, then awaited together. Cancellation (the host stopping) throws
-        // out of here and rolls back: rows confirmed meanwhile are sent again on the next start, which the inbox absorbs.
-        var publishes = new Task<PublishOutcome>[rows.Count];
-        for (var index = 0; index < rows.Count; index++)
+        foreach (var row in rows)
         {
-            publishes[index] = PublishAsync(rows[index], claimStarted, cancellationToken);
-        }
+            var error = await PublishAsync(row, cancellationToken);
 
-        var outcomes = await Task.WhenAll(publishes);
-
-        await MarkAsync(connection, transaction, rows, outcomes, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-
-        // Recorded once the marks are committed, so a row re-sent after a lost mark is not counted twice.
-        var failures = 0;
-        for (var index = 0; index < rows.Count; index++)
-        {
-            if (outcomes[index].Error is not null)
+            await using var mark = new NpgsqlCommand(error is null ? MarkDispatchedSql : MarkFailedSql, connection, transaction);
+            mark.Parameters.AddWithValue("id", row.Id);
+            if (error is not null)
             {
-                failures++;
-                continue;
+                mark.Parameters.AddWithValue("error", error);
             }
 
-            MessagingDiagnostics.RelayLag.Record(outcomes[index].Lag.TotalSeconds,
-                new KeyValuePair<string, object?>(MessagingDiagnostics.MessageTypeTag, DisplayName(rows[index].MessageType)));
+            await mark.ExecuteNonQueryAsync(cancellationToken);
+
+            if (error is not null)
+            {
+                // Keep what was sent before the failure, and the failure itself; leave the rest for the retry.
+                await transaction.CommitAsync(cancellationToken);
+                return BatchOutcome.Failed;
+            }
         }
 
-        if (failures > 0) return BatchOutcome.Failed;
+        await transaction.CommitAsync(cancellationToken);
         return rows.Count == _options.OutboxBatchSize ? BatchOutcome.MoreWaiting : BatchOutcome.Idle;
     }
 
-    /// <summary>
-    /// Publishes one row and waits for the broker's confirm. Returns the error text, or on success the row's lag: its
-    /// age when the claim started plus the time since, up to this confirm.
-    /// </summary>
-    private async Task<PublishOutcome> PublishAsync(OutboxRow row, long claimStarted, CancellationToken cancellationToken)
+    /// <summary>Publishes one row and waits for the broker's confirm; returns the error text, or null on success.</summary>
+    private async Task<string?> PublishAsync(OutboxRow row, CancellationToken cancellationToken)
     {
         var typeName = row.MessageType;
-        // Each call runs in its own async flow, so this span is current only for this row's publish.
         using var activity = MessagingDiagnostics.StartRelay(DisplayName(typeName), row.Id, row.TraceParent, row.TraceState);
 
         // While the broker is down MassTransit waits for a connection rather than failing, so bound each attempt.
@@ -193,14 +164,8 @@ internal sealed partial class OutboxDispatcher(
             var message = JsonSerializer.Deserialize(row.Body, messageType, SystemTextJsonMessageSerializer.Options)
                 ?? throw new InvalidOperationException("The outbox body deserialised to null.");
 
-            var withRowId = Pipe.Execute<PublishContext>(context => context.MessageId = row.Id);
-            // After its channel failed (the broker refusing another message on it, say), MassTransit can keep a publish
-            // waiting past its token; the batch must not wait with it. A confirm that still comes is a duplicate later.
-            var publish = bus.Publish(message, messageType, withRowId, timeout.Token);
-            _ = publish.ContinueWith(static left => _ = left.Exception, CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            await publish.WaitAsync(_options.OutboxPublishTimeout, cancellationToken);
-            return new PublishOutcome(null, row.WaitedBeforeClaim + Stopwatch.GetElapsedTime(claimStarted));
+            await bus.Publish(message, messageType, Pipe.Execute<PublishContext>(context => context.MessageId = row.Id), timeout.Token);
+            return null;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -208,61 +173,14 @@ internal sealed partial class OutboxDispatcher(
         }
         catch (Exception exception)
         {
-            var error = timeout.IsCancellationRequested || exception is TimeoutException
-                ? $"No broker confirm within {_options.OutboxPublishTimeout} (broker unreachable, overloaded or its channel failed)."
+            var error = timeout.IsCancellationRequested
+                ? $"No broker confirm within {_options.OutboxPublishTimeout} (broker unreachable or overloaded)."
                 : $"{exception.GetType().Name}: {exception.Message}";
 
             activity?.SetStatus(ActivityStatusCode.Error, error);
             activity?.AddException(exception);
             LogPublishFailed(exception, row.Id, typeName, error);
-            return new PublishOutcome(error, TimeSpan.Zero);
-        }
-    }
-
-    /// <summary>Marks the confirmed rows dispatched and the failed ones attempted, in one round trip.</summary>
-    private static async Task MarkAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        List<OutboxRow> rows, PublishOutcome[] outcomes, CancellationToken cancellationToken)
-    {
-        var confirmed = new List<Guid>(rows.Count);
-        var failed = new List<Guid>();
-        var errors = new List<string>();
-        for (var index = 0; index < rows.Count; index++)
-        {
-            if (outcomes[index].Error is { } error)
-            {
-                failed.Add(rows[index].Id);
-                errors.Add(error);
-            }
-            else
-            {
-                confirmed.Add(rows[index].Id);
-            }
-        }
-
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        if (confirmed.Count > 0)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(MarkDispatchedSql)
-            {
-                Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = [.. confirmed] } },
-            });
-        }
-
-        if (failed.Count > 0)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(MarkFailedSql)
-            {
-                Parameters =
-                {
-                    new NpgsqlParameter<Guid[]> { TypedValue = [.. failed] },
-                    new NpgsqlParameter<string[]> { TypedValue = [.. errors] },
-                },
-            });
-        }
-
-        if (batch.BatchCommands.Count > 0)
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            return error;
         }
     }
 
@@ -287,8 +205,7 @@ internal sealed partial class OutboxDispatcher(
                 reader.GetString(1),
                 reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.GetFieldValue<TimeSpan>(5)));
+                reader.IsDBNull(4) ? null : reader.GetString(4)));
         }
 
         return rows;
@@ -373,11 +290,7 @@ internal sealed partial class OutboxDispatcher(
         return fullName[(fullName.LastIndexOfAny(['.', '+']) + 1)..];
     }
 
-    private sealed record OutboxRow(
-        Guid Id, string MessageType, string Body, string? TraceParent, string? TraceState, TimeSpan WaitedBeforeClaim);
-
-    /// <summary>Error is null when the broker confirmed; Lag is then commit (transaction start) to confirm.</summary>
-    private readonly record struct PublishOutcome(string? Error, TimeSpan Lag);
+    private sealed record OutboxRow(Guid Id, string MessageType, string Body, string? TraceParent, string? TraceState);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {MessageId} ({MessageType}) not relayed: {Error}")]
     private partial void LogPublishFailed(Exception exception, Guid messageId, string messageType, string error);
