@@ -41,28 +41,14 @@ public static class MessagingRetention
         Table: "messaging.outbox",
         Setting: "Outbox",
         DefaultWindow: DefaultOutboxWindow,
-        DeleteBatchSql: """
-            DELETE FROM messaging.outbox
-            WHERE id IN (
-                SELECT id FROM messaging.outbox
-                WHERE dispatched_at IS NOT NULL AND dispatched_at < now() - @window
-                ORDER BY dispatched_at
-                LIMIT @batch_size
-                FOR UPDATE SKIP LOCKED)
-            """);
+        Key: "id",
+        Timestamp: "dispatched_at");
 
     /// <summary>Deletes a batch of the oldest inbox rows, through inbox_processed_at_idx.</summary>
     public static readonly RetentionRule Inbox = new(
         Table: "messaging.inbox",
         Setting: "Inbox",
         DefaultWindow: DefaultInboxWindow,
-        DeleteBatchSql: """
-            DELETE FROM messaging.inbox
-            WHERE (consumer, message_id) IN (
-                SELECT consumer, message_id FROM messaging.inbox
-                WHERE processed_at < now() - @window
-                ORDER BY processed_at
-                LIMIT @batch_size
-                FOR UPDATE SKIP LOCKED)
-            """);
+        Key: "(consumer, message_id)",
+        Timestamp: "processed_at");
 }

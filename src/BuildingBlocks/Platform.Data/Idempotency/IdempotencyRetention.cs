@@ -23,13 +23,6 @@ public static class IdempotencyRetention
         Table: "platform.idempotent_requests",
         Setting: "IdempotentRequests",
         DefaultWindow: DefaultWindow,
-        DeleteBatchSql: """
-            DELETE FROM platform.idempotent_requests
-            WHERE request_id IN (
-                SELECT request_id FROM platform.idempotent_requests
-                WHERE created_at < now() - @window
-                ORDER BY created_at
-                LIMIT @batch_size
-                FOR UPDATE SKIP LOCKED)
-            """);
+        Key: "request_id",
+        Timestamp: "created_at");
 }
