@@ -40,7 +40,7 @@ internal sealed partial class OutboxDispatcher(
         """;
 
     private const string MarkDispatchedSql = """
-        UPDATE messaging.outbox SET dispatched_at = now(), attempts = attempts + 1 WHERE id = @id
+        UPDATE messaging.outbox SET dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY(@ids)
         """;
 
     private const string MarkFailedSql = """
@@ -123,29 +123,40 @@ internal sealed partial class OutboxDispatcher(
 
         var rows = await ClaimAsync(connection, transaction, cancellationToken);
 
+        // Confirmed rows are marked together, in one round trip, when the batch ends or a publish fails: the lock and
+        // the open transaction keep them claimed meanwhile, and a crash before the commit only re-sends them.
+        var confirmed = new List<Guid>(rows.Count);
         foreach (var row in rows)
         {
             var error = await PublishAsync(row, cancellationToken);
-
-            await using var mark = new NpgsqlCommand(error is null ? MarkDispatchedSql : MarkFailedSql, connection, transaction);
-            mark.Parameters.AddWithValue("id", row.Id);
-            if (error is not null)
+            if (error is null)
             {
-                mark.Parameters.AddWithValue("error", error);
+                confirmed.Add(row.Id);
+                continue;
             }
 
-            await mark.ExecuteNonQueryAsync(cancellationToken);
-
-            if (error is not null)
-            {
-                // Keep what was sent before the failure, and the failure itself; leave the rest for the retry.
-                await transaction.CommitAsync(cancellationToken);
-                return BatchOutcome.Failed;
-            }
+            // Keep what was sent before the failure, and the failure itself; leave the rest for the retry.
+            await MarkDispatchedAsync(confirmed, connection, transaction, cancellationToken);
+            await using var failed = new NpgsqlCommand(MarkFailedSql, connection, transaction);
+            failed.Parameters.AddWithValue("id", row.Id);
+            failed.Parameters.AddWithValue("error", error);
+            await failed.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return BatchOutcome.Failed;
         }
 
+        await MarkDispatchedAsync(confirmed, connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return rows.Count == _options.OutboxBatchSize ? BatchOutcome.MoreWaiting : BatchOutcome.Idle;
+    }
+
+    private static async Task MarkDispatchedAsync(List<Guid> ids, NpgsqlConnection connection, NpgsqlTransaction transaction,
+        CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0) return;
+        await using var mark = new NpgsqlCommand(MarkDispatchedSql, connection, transaction);
+        mark.Parameters.AddWithValue("ids", ids.ToArray());
+        await mark.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Publishes one row and waits for the broker's confirm; returns the error text, or null on success.</summary>
