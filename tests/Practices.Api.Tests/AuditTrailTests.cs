@@ -12,8 +12,8 @@ namespace Practices.Api.Tests;
 /// <summary>
 /// The registry's audit trail: every write RPC, accepted or refused, leaves its record in audit.records, in the
 /// write's own transaction when it commits; the records cannot be changed; ListAuditRecords pages and filters them.
-/// Writes use West Leicestershire practices no other test touches (LLR069-LLR077, CH3 Carillon and CH4 Beacon) and
-/// dates in 2027, after every date other tests read at.
+/// Writes use West Leicestershire practices no other test touches (LLR069-LLR073 of CH3 Carillon, LLR074-LLR077 of
+/// CH4 Beacon) and dates in 2027, after every date other tests read at.
 /// </summary>
 public sealed class AuditTrailTests(RegistryServiceFixture registry)
 {
@@ -100,7 +100,7 @@ public sealed class AuditTrailTests(RegistryServiceFixture registry)
     {
         var request = new TransferPracticeRequest
         {
-            Name = "practices/LLR074", TargetPcn = "pcns/ch4-beacon", EffectiveDate = Date(2027, 4, 1), RequestId = NewRequestId(),
+            Name = "practices/LLR074", TargetPcn = "pcns/ch3-carillon", EffectiveDate = Date(2027, 4, 1), RequestId = NewRequestId(),
         };
         var membershipsBefore = await MembershipsAsync("practices/LLR074");
         // A deferred constraint trigger fails this one write's commit, after its audit record was inserted.
