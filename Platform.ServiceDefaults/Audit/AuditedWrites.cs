@@ -50,6 +50,9 @@ public static class AuditedWrites
 /// <summary>Where a write request keeps its request id and the name of the resource it is about.</summary>
 public sealed class WriteShape(FieldDescriptor requestId, IReadOnlyList<FieldDescriptor> resourcePath)
 {
+    /// <summary>Whether the request has a field naming its resource (every write should: a test checks).</summary>
+    public bool NamesResource => resourcePath.Count > 0;
+
     public string RequestId(IMessage request) => (string)requestId.Accessor.GetValue(request);
 
     /// <summary>The resource name as the request gives it; "" when it gives none.</summary>

@@ -29,6 +29,9 @@ BEGIN
 END
 $$;
 
--- Statement-level, so even a statement that matches no row is refused.
+-- Statement-level, so even a statement that matches no row is refused. ALWAYS: it fires in a session a superuser
+-- set to session_replication_role = replica too, which skips ordinary triggers. The owner could still drop it (DDL):
+-- that is why a service's runtime role is neither the owner nor a superuser.
 CREATE TRIGGER records_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit.records
     FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
+ALTER TABLE audit.records ENABLE ALWAYS TRIGGER records_append_only;
