@@ -4,13 +4,17 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Data.Audit;
+using Platform.ServiceDefaults.Audit;
 using Platform.ServiceDefaults.Grpc;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// What every platform service shares, as Aspire's ServiceDefaults template lays it out: telemetry over OTLP, liveness and
-/// readiness (HTTP and grpc.health.v1), service discovery, gRPC with reflection and the platform's error mapping.
+/// readiness (HTTP and grpc.health.v1), service discovery, gRPC with reflection, the platform's error mapping and
+/// the audit trail of every write.
 /// A service calls <see cref="AddServiceDefaults"/> and <see cref="MapDefaultEndpoints"/> and nothing else of this.
 /// </summary>
 public static class ServiceDefaultsExtensions
@@ -37,6 +41,8 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddGrpc(options =>
         {
+            // First, so outermost: it sees every write's outcome as the caller does, whichever interceptor raised it.
+            options.Interceptors.Add<AuditInterceptor>();
             options.Interceptors.Add<ErrorMappingInterceptor>();
             // Callers are other systems: say what went wrong in the status message, never a stack trace.
             options.EnableDetailedErrors = false;
@@ -44,6 +50,9 @@ public static class ServiceDefaultsExtensions
         // A body that cannot be decoded is INVALID_ARGUMENT: grpc-dotnet decodes before any interceptor runs.
         builder.Services.AddUnparsableRequestsAsInvalidArgument();
         builder.AddPageTokenSigning();
+        // The audit trail of every write, in the service's own database; a service's ListAuditRecords delegates here.
+        builder.Services.TryAddSingleton<AuditStore>();
+        builder.Services.TryAddSingleton<AuditRecords>();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks(options =>
         {

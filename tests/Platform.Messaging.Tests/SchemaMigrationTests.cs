@@ -34,7 +34,7 @@ public sealed class SchemaMigrationTests(MessagingFixture servers) : IDisposable
 
         await using var dataSource = NpgsqlDataSource.Create(database);
         foreach (var table in new[] { "platform.idempotent_requests", "platform.seed_loads", "platform.schema_versions",
-                     "messaging.outbox", "messaging.inbox", "public.ledger" })
+                     "messaging.outbox", "messaging.inbox", "audit.records", "public.ledger" })
             (await Scalar<bool>(dataSource, $"SELECT to_regclass('{table}') IS NOT NULL")).ShouldBeTrue(table);
         foreach (var index in new[] { "idempotent_requests_created_at_idx", "outbox_pending_idx", "outbox_dispatched_at_idx",
                      "inbox_processed_at_idx" })
@@ -45,7 +45,7 @@ public sealed class SchemaMigrationTests(MessagingFixture servers) : IDisposable
 
         // The platform's first, then the building blocks', then the service's own, each in file-name order.
         var applied = await service.Services.GetRequiredService<DatabaseMigrator>().AppliedAsync(Cancellation);
-        applied.Select(FileId).ShouldBe(["0001_platform", "0001_messaging", .. ServiceScripts]);
+        applied.Select(FileId).ShouldBe(["0001_platform", "0002_audit", "0001_messaging", .. ServiceScripts]);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class SchemaMigrationTests(MessagingFixture servers) : IDisposable
 
         var applied = await service.Services.GetRequiredService<DatabaseMigrator>().AppliedAsync(Cancellation);
         applied.Select(FileId).Order(StringComparer.Ordinal).ShouldBe(
-            ((string[])["0001_messaging", "0001_platform", .. ServiceScripts]).Order(StringComparer.Ordinal));
+            ((string[])["0001_messaging", "0001_platform", "0002_audit", .. ServiceScripts]).Order(StringComparer.Ordinal));
         (await Scalar<bool>(dataSource, "SELECT to_regclass('platform.schema_migrations') IS NULL")).ShouldBeTrue();
         (await Scalar<string>(dataSource, "SELECT entry || ' ' || amount || ' ' || coalesce(note, '-') FROM ledger"))
             .ShouldBe("kept 1.50 -");

@@ -1,4 +1,5 @@
 using Npgsql;
+using Platform.Data.Audit;
 using Platform.Domain.Errors;
 
 namespace Platform.Data.Idempotency;
@@ -12,8 +13,10 @@ public sealed record WriteRequest(string Operation, Guid? RequestId, byte[] Fing
 /// stored answer instead of writing again; if the first rolled back, the retry writes. A request id reused for a
 /// different request is the caller's mistake (INVALID_ARGUMENT), not a replay.
 /// Conflicts PostgreSQL detects (serialization failure, deadlock) surface as <see cref="ConcurrencyConflictException"/>.
+/// Within a write RPC (an <see cref="AuditScope"/>), the accepted write's audit record is inserted in the same unit of
+/// work just before it commits, a replay's too: a write that commits has its record, one that rolls back has none.
 /// </summary>
-public sealed class IdempotentWrites(NpgsqlDataSource dataSource)
+public sealed class IdempotentWrites(NpgsqlDataSource dataSource, AuditStore audit)
 {
     public async Task<TResponse> RunAsync<TResponse>(
         WriteRequest request,
@@ -29,6 +32,7 @@ public sealed class IdempotentWrites(NpgsqlDataSource dataSource)
             if (request.RequestId is { } requestId && !await ClaimAsync(work, request, requestId, cancellationToken))
             {
                 var earlier = await ReadEarlierAnswerAsync(work, request, requestId, cancellationToken);
+                await CommitWithAuditAsync(work, replay: true, cancellationToken);
                 return decode(earlier);
             }
 
@@ -41,13 +45,22 @@ public sealed class IdempotentWrites(NpgsqlDataSource dataSource)
                 await save.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await work.CommitAsync(cancellationToken);
+            await CommitWithAuditAsync(work, replay: false, cancellationToken);
             return response;
         }
         catch (PostgresException e) when (PostgresErrors.IsConcurrencyConflict(e))
         {
             throw new ConcurrencyConflictException($"A concurrent write to the same data won ({e.SqlState}); read again and retry.");
         }
+    }
+
+    private async Task CommitWithAuditAsync(UnitOfWork work, bool replay, CancellationToken cancellationToken)
+    {
+        var scope = AuditScope.Current;
+        if (scope is not null && !scope.Recorded)
+            await audit.RecordAsync(work, scope.Write, AuditOutcomes.Accepted, replay, cancellationToken);
+        await work.CommitAsync(cancellationToken);
+        scope?.MarkRecorded();
     }
 
     private static async Task<bool> ClaimAsync(UnitOfWork work, WriteRequest request, Guid requestId, CancellationToken cancellationToken)

@@ -4,7 +4,8 @@ namespace Platform.Data.Retention;
 /// One table the retention cleanup trims: rows whose <paramref name="Timestamp"/> is older than the window are deleted
 /// by <see cref="DeleteBatchSql"/>, at most <c>@batch_size</c> at a time, oldest first, through the timestamp's index;
 /// the cleanup runs it again while it deletes a full batch. A row whose timestamp is null is never deleted (SQL's
-/// comparison with null is not true): the outbox relies on that for rows not dispatched yet.
+/// comparison with null is not true): the outbox relies on that for rows not dispatched yet. The audit trail
+/// (audit.records) has no rule and must never get one: it is append-only, and its trigger refuses deletes.
 /// </summary>
 /// <param name="Table">The table, schema-qualified, as logs and the rows-deleted metric name it.</param>
 /// <param name="Setting">The key under "Retention" that overrides the window, e.g. "Outbox" for Retention:Outbox.</param>

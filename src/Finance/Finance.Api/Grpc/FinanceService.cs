@@ -1,7 +1,9 @@
 using Finance.Api.Application;
 using Grpc.Core;
+using Llr.Audit.V1;
 using Llr.Finance.V1;
 using Platform.Data.Idempotency;
+using Platform.ServiceDefaults.Audit;
 using Platform.ServiceDefaults.Grpc;
 
 namespace Finance.Api.Grpc;
@@ -11,7 +13,8 @@ namespace Finance.Api.Grpc;
 /// thrown below become gRPC statuses in ServiceDefaults' ErrorMappingInterceptor.
 /// </summary>
 public sealed class FinanceService(
-    RequestParsing parsing, FinanceQueries queries, FinanceCommands commands, IdempotentWrites writes, ClosedYears closedYears)
+    RequestParsing parsing, FinanceQueries queries, FinanceCommands commands, IdempotentWrites writes, ClosedYears closedYears,
+    AuditRecords auditRecords)
     : Llr.Finance.V1.FinanceService.FinanceServiceBase
 {
     public override async Task<PcnAllocation> GetPcnAllocation(GetPcnAllocationRequest request, ServerCallContext context)
@@ -102,4 +105,8 @@ public sealed class FinanceService(
         response.PriorYearAdjustments.AddRange(page.Select(adjustment => adjustment.ToProto()));
         return response;
     }
+
+    /// <summary>The audit trail of this service's writes: ServiceDefaults keeps it and answers for every service.</summary>
+    public override Task<ListAuditRecordsResponse> ListAuditRecords(ListAuditRecordsRequest request, ServerCallContext context) =>
+        auditRecords.ListAsync(request, context.CancellationToken);
 }

@@ -1,6 +1,8 @@
 using Grpc.Core;
+using Llr.Audit.V1;
 using Llr.Practices.V1;
 using Platform.Data.Idempotency;
+using Platform.ServiceDefaults.Audit;
 using Platform.ServiceDefaults.Grpc;
 using Practices.Api.Application;
 
@@ -11,7 +13,7 @@ namespace Practices.Api.Grpc;
 /// errors thrown below become gRPC statuses in ServiceDefaults' ErrorMappingInterceptor.
 /// </summary>
 public sealed class PracticeRegistryService(
-    RequestParsing parsing, RegistryQueries queries, RegistryCommands commands, IdempotentWrites writes)
+    RequestParsing parsing, RegistryQueries queries, RegistryCommands commands, IdempotentWrites writes, AuditRecords auditRecords)
     : Llr.Practices.V1.PracticeRegistryService.PracticeRegistryServiceBase
 {
     public override async Task<ListPcnsResponse> ListPcns(ListPcnsRequest request, ServerCallContext context)
@@ -99,4 +101,8 @@ public sealed class PracticeRegistryService(
 
     public override async Task<DataQualityReport> GetDataQualityReport(GetDataQualityReportRequest request, ServerCallContext context) =>
         (await queries.GetDataQualityReportAsync(parsing.Parse(request), context.CancellationToken)).ToProto();
+
+    /// <summary>The audit trail of this service's writes: ServiceDefaults keeps it and answers for every service.</summary>
+    public override Task<ListAuditRecordsResponse> ListAuditRecords(ListAuditRecordsRequest request, ServerCallContext context) =>
+        auditRecords.ListAsync(request, context.CancellationToken);
 }
