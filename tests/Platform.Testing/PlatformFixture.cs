@@ -27,6 +27,10 @@ public class PlatformFixture : IAsyncLifetime
     private readonly Dictionary<string, string> _connectionStrings = new();
     private DirectoryInfo? _state;
     private DistributedApplication? _app;
+    private TestTokens? _tokens;
+
+    /// <summary>The token service's client the fixture configures for tests: every scope.</summary>
+    public const string TestClient = "platform-tests";
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException($"{GetType().Name} has not been initialised.");
 
@@ -62,6 +66,7 @@ public class PlatformFixture : IAsyncLifetime
         _state.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
         List<string> arguments = [$"--Platform:StateDirectory={_state.FullName}", $"--Postgres:Durable={DurableDatabase}"];
+        arguments.AddRange(PlatformTopology.AllScopes.Select((scope, i) => $"--{IdentityClients.Section}:{TestClient}:Scopes:{i}={scope}"));
         if (Services is { } services) arguments.Add($"--Platform:Services={services}");
         if (WithDashboard)
         {
@@ -156,6 +161,26 @@ public class PlatformFixture : IAsyncLifetime
     /// <summary>Calls to the service, each with the running test's cancellation and a deadline.</summary>
     public CallInvoker CallsTo(string service) => ChannelTo(service).Intercept(new TestCallInterceptor(TimeSpan.FromSeconds(30)));
 
+    /// <summary>Tokens of the test client from the running token service (the fixture must run identity).</summary>
+    public TestTokens Tokens => _tokens ??= new TestTokens(
+        Endpoint("identity", "http"), TestClient, Path.Combine(StateDirectory, "identity", "clients", $"{TestClient}.secret"));
+
+    /// <summary>An access token of the test client with exactly <paramref name="scopes"/> (all of them when none are named).</summary>
+    public Task<string> TokenAsync(params string[] scopes) => Tokens.TokenAsync(scopes);
+
+    /// <summary>
+    /// Calls to the service as <see cref="CallsTo"/> makes them, each also carrying <c>Authorization: Bearer</c> with a
+    /// token of exactly <paramref name="scopes"/>.
+    /// </summary>
+    public CallInvoker AuthorizedCallsTo(string service, params string[] scopes) =>
+        _channels.GetOrAdd($"{service} as {string.Join(' ', scopes)}", _ => GrpcChannel.ForAddress(Endpoint(service, "grpc"), new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure,
+                CallCredentials.FromInterceptor(async (_, metadata) => metadata.Add("Authorization", $"Bearer {await TokenAsync(scopes)}"))),
+            // Plain HTTP/2 to the local platform; a bearer token is sent over it only in tests.
+            UnsafeUseInsecureChannelCallCredentials = true,
+        })).Intercept(new TestCallInterceptor(TimeSpan.FromSeconds(30)));
+
     /// <summary>A service's own database, to check what a write left behind (the outbox, for one).</summary>
     public NpgsqlDataSource DatabaseOf(string connectionName) =>
         _databases.GetOrAdd(connectionName, name => NpgsqlDataSource.Create(ConnectionString(name)));
@@ -204,6 +229,7 @@ public class PlatformFixture : IAsyncLifetime
     public virtual async ValueTask DisposeAsync()
     {
         foreach (var channel in _channels.Values) channel.Dispose();
+        _tokens?.Dispose();
         foreach (var database in _databases.Values) await database.DisposeAsync();
         if (_app is not null) await _app.DisposeAsync();
         _state?.Delete(recursive: true);
