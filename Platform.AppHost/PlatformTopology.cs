@@ -91,7 +91,11 @@ public static class PlatformTopology
             .WithReference(identityDb).WaitFor(identityDb)
             .WithPageTokenKey()
             .WithClients(new Dictionary<string, string[]> { [DeveloperClient] = [.. AllScopes], [FinanceClient] = ["practices.read"] });
-        identity.WithEnvironment("Identity__Issuer", identity.GetEndpoint("http"));
+        identity.WithEnvironment("Identity__Issuer", identity.GetEndpoint("http"))
+            // Every service's defaults validate tokens and refuse to start without an authority (Platform.ServiceDefaults,
+            // Security/): the token service is its own, and serves no method that needs a token.
+            .WithEnvironment("Identity__Authority", identity.GetEndpoint("http"))
+            .WithEnvironment("Identity__Audience", identity.Resource.Name);
         if (builder.ExecutionContext.IsRunMode)
         {
             identity.WithEnvironment("Identity__SigningKeys__RequestDirectory", Aspire.Hosting.IdentityClients.RequestDirectory(builder))

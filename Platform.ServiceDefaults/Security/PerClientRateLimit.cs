@@ -48,6 +48,8 @@ public static class PerClientRateLimit
         };
         builder.Services.AddRateLimiter(options =>
         {
+            // For a caller that is not gRPC (the token service's HTTP endpoints): HTTP's own "too many requests".
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 TelemetryExtensions.IsProbe(context.Request.Path)
                     ? RateLimitPartition.GetNoLimiter("probe")

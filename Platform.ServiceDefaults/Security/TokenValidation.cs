@@ -35,6 +35,9 @@ public static class TokenValidation
     /// </summary>
     public static readonly TimeSpan DefaultKeyRefreshInterval = TimeSpan.FromSeconds(30);
 
+    /// <summary>How stale the published keys may be: a retired key is trusted for at most this long after.</summary>
+    public static readonly TimeSpan KeysFetchedAtLeastEvery = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// Tokens longer than this are refused without being parsed. The token service's access tokens are about a
     /// kilobyte; one with every scope of every service stays well under this.
@@ -74,6 +77,9 @@ public static class TokenValidation
             options.IncludeErrorDetails = false;
             options.RefreshOnIssuerKeyNotFound = true;
             options.RefreshInterval = keyRefreshInterval;
+            // Keys are also fetched again this often whatever the tokens say, so a key the token service retires stops
+            // being trusted within it (the handler's default is 12 hours).
+            options.AutomaticRefreshInterval = KeysFetchedAtLeastEvery;
             options.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidateIssuer = true,
