@@ -95,7 +95,7 @@ public sealed class AccessTests : IAsyncLifetime
     public async Task Hostile_tokens_are_all_unauthenticated_never_internal()
     {
         var seed = Environment.GetEnvironmentVariable("FUZZ_SEED") is { } replay ? int.Parse(replay, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
-        var tokens = HostileTokens.Generate(new Random(seed), Token("guarded.read"), _authority.SigningKey);
+        var tokens = Platform.Testing.HostileTokens.Generate(new Random(seed), Token("guarded.read"), _authority.SigningKey.Rsa.ExportParameters(false), _authority.SigningKey.KeyId);
         tokens.Count.ShouldBeGreaterThanOrEqualTo(200);
 
         var outcomes = new List<(string What, StatusCode Code, string Detail)>();

@@ -1,18 +1,18 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.IdentityModel.Tokens;
 
-namespace Platform.ServiceDefaults.Tests;
+namespace Platform.Testing;
 
 /// <summary>
 /// Generated bearer tokens no service may accept, each with what it is: random bytes and text, a genuine token cut
 /// short, altered byte by byte, with parts missing or added, its header claiming <c>alg: none</c>, re-signed with HMAC
 /// using the published public key as the secret, re-signed with a key of our own, huge, in other alphabets. Every one is
-/// sent as an HTTP header value, so none has a control character (no client sends one).
+/// sent as an HTTP header value, so none has a control character (no client sends one). Used against the platform's
+/// token service and, linked into ServiceDefaults' tests, against a stand-in for it.
 /// </summary>
 public static class HostileTokens
 {
-    public static IReadOnlyList<(string What, string Token)> Generate(Random random, string genuine, RsaSecurityKey publishedKey)
+    public static IReadOnlyList<(string What, string Token)> Generate(Random random, string genuine, RSAParameters publishedKey, string publishedKeyId)
     {
         var tokens = new List<(string, string)>();
         var parts = genuine.Split('.');
@@ -59,7 +59,7 @@ public static class HostileTokens
         tokens.Add(("alg missing", $"{Base64Url("{\"typ\":\"at+jwt\"}"u8.ToArray())}.{parts[1]}.{parts[2]}"));
 
         // HMAC keyed with what the token service publishes: the classic algorithm confusion.
-        var rsa = publishedKey.Rsa?.ExportParameters(false) ?? publishedKey.Parameters;
+        var rsa = publishedKey;
         var publicSecrets = new (string What, byte[] Secret)[]
         {
             ("modulus", rsa.Modulus!),
@@ -78,7 +78,7 @@ public static class HostileTokens
 
         // Signed correctly, but by a key that is not the token service's, under its key id and under made-up ones.
         using var own = RSA.Create(2048);
-        foreach (var kid in new[] { publishedKey.KeyId, "", Guid.NewGuid().ToString("N"), new string('k', 4_000), "../../../../etc/passwd", "' OR 1=1 --" })
+        foreach (var kid in new[] { publishedKeyId, "", Guid.NewGuid().ToString("N"), new string('k', 4_000), "../../../../etc/passwd", "' OR 1=1 --" })
         {
             var ownHeader = Base64Url(Encoding.UTF8.GetBytes($"{{\"alg\":\"RS256\",\"kid\":\"{kid}\",\"typ\":\"at+jwt\"}}"));
             var input = Encoding.ASCII.GetBytes($"{ownHeader}.{parts[1]}");
@@ -148,7 +148,7 @@ public static class HostileTokens
     private static string Printable(Random random, int count) =>
         new(Enumerable.Range(0, count).Select(_ => (char)random.Next(0x21, 0x7F)).ToArray());
 
-    private static string Base64Url(byte[] bytes) => Base64UrlEncoder.Encode(bytes);
+    private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 
-    private static string Decode(string part) => Base64UrlEncoder.Decode(part);
+    private static string Decode(string part) => Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(part));
 }

@@ -154,11 +154,17 @@ public class PlatformFixture : IAsyncLifetime
 
     public string ConnectionString(string resource) => _connectionStrings[resource];
 
-    /// <summary>The service's gRPC endpoint, as a channel shared by every test.</summary>
-    public GrpcChannel ChannelTo(string service) =>
-        _channels.GetOrAdd(service, name => GrpcChannel.ForAddress(Endpoint(name, "grpc")));
+    /// <summary>
+    /// The service's gRPC endpoint, as a channel shared by every test, whose calls carry a token of the test client with
+    /// every scope: tests call the services as users do, with authentication on.
+    /// </summary>
+    public GrpcChannel ChannelTo(string service) => AuthorizedChannelTo(service, []);
 
-    /// <summary>Calls to the service, each with the running test's cancellation and a deadline.</summary>
+    /// <summary>The service's gRPC endpoint as a channel whose calls carry no token.</summary>
+    public GrpcChannel AnonymousChannelTo(string service) =>
+        _channels.GetOrAdd($"{service} anonymous", _ => GrpcChannel.ForAddress(Endpoint(service, "grpc")));
+
+    /// <summary>Calls to the service with every scope, each with the running test's cancellation and a deadline.</summary>
     public CallInvoker CallsTo(string service) => ChannelTo(service).Intercept(new TestCallInterceptor(TimeSpan.FromSeconds(30)));
 
     /// <summary>Tokens of the test client from the running token service (the fixture must run identity).</summary>
@@ -173,13 +179,17 @@ public class PlatformFixture : IAsyncLifetime
     /// token of exactly <paramref name="scopes"/>.
     /// </summary>
     public CallInvoker AuthorizedCallsTo(string service, params string[] scopes) =>
-        _channels.GetOrAdd($"{service} as {string.Join(' ', scopes)}", _ => GrpcChannel.ForAddress(Endpoint(service, "grpc"), new GrpcChannelOptions
+        AuthorizedChannelTo(service, scopes).Intercept(new TestCallInterceptor(TimeSpan.FromSeconds(30)));
+
+    /// <summary>A channel whose calls carry a token of exactly <paramref name="scopes"/> (every scope when none are named).</summary>
+    public GrpcChannel AuthorizedChannelTo(string service, params string[] scopes) =>
+        _channels.GetOrAdd(scopes.Length == 0 ? service : $"{service} as {string.Join(' ', scopes)}", _ => GrpcChannel.ForAddress(Endpoint(service, "grpc"), new GrpcChannelOptions
         {
             Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure,
                 CallCredentials.FromInterceptor(async (_, metadata) => metadata.Add("Authorization", $"Bearer {await TokenAsync(scopes)}"))),
             // Plain HTTP/2 to the local platform; a bearer token is sent over it only in tests.
             UnsafeUseInsecureChannelCallCredentials = true,
-        })).Intercept(new TestCallInterceptor(TimeSpan.FromSeconds(30)));
+        }));
 
     /// <summary>A service's own database, to check what a write left behind (the outbox, for one).</summary>
     public NpgsqlDataSource DatabaseOf(string connectionName) =>
