@@ -30,7 +30,10 @@ public static class IdentityClients
             var clients = new Dictionary<string, string[]>(builtIn, StringComparer.Ordinal);
             foreach (var client in builder.Configuration.GetSection(Section).GetChildren())
             {
-                clients[client.Key] = client.GetSection("Scopes").Get<string[]>() ?? [];
+                // A client whose scopes were emptied is removed, as one deleted from the file is.
+                var scopes = client.GetSection("Scopes").Get<string[]>()?.Where(scope => !string.IsNullOrEmpty(scope)).ToArray();
+                if (scopes is { Length: > 0 }) clients[client.Key] = scopes;
+                else clients.Remove(client.Key);
             }
 
             foreach (var (clientId, scopes) in clients)

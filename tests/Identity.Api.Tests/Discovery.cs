@@ -13,6 +13,19 @@ public static class Discovery
         return (await http.GetFromJsonAsync<JsonNode>(".well-known/openid-configuration", TestContext.Current.CancellationToken))!;
     }
 
+    /// <summary>The JWKS, or null while identity does not answer (it is restarting).</summary>
+    public static async Task<JsonWebKeySet?> KeysOrNone(this IdentityServiceFixture fixture)
+    {
+        try
+        {
+            return await fixture.Keys();
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
     public static async Task<JsonWebKeySet> Keys(this IdentityServiceFixture fixture)
     {
         var jwksUri = (await fixture.DocumentAsync())["jwks_uri"]!.GetValue<string>();

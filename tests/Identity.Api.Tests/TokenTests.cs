@@ -49,7 +49,7 @@ public sealed class TokenTests(IdentityServiceFixture fixture)
         using var response = await fixture.Tokens.RequestAsync("developer", secret, "practices.write");
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        var token = new JsonWebToken(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>());
+        var token = await AccessToken(response);
         token.GetClaim("client_id").Value.ShouldBe("developer");
         token.Audiences.ShouldBe(["practices"]);
     }
@@ -57,7 +57,7 @@ public sealed class TokenTests(IdentityServiceFixture fixture)
     [Fact]
     public async Task The_finance_client_may_read_the_registry_and_nothing_else()
     {
-        var secret = await File.ReadAllTextAsync(Path.Combine(fixture.StateDirectory, "identity", "clients", "finance.secret"));
+        var secret = await fixture.SecretOf("finance");
 
         using var allowed = await fixture.Tokens.RequestAsync("finance", secret, "practices.read");
         using var refused = await fixture.Tokens.RequestAsync("finance", secret, "practices.write");
@@ -65,6 +65,9 @@ public sealed class TokenTests(IdentityServiceFixture fixture)
         allowed.StatusCode.ShouldBe(HttpStatusCode.OK);
         await OAuthAssert.RefusedAsync(refused, "invalid_scope");
     }
+
+    internal static async Task<JsonWebToken> AccessToken(HttpResponseMessage response) =>
+        new(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>());
 
     internal static Task<TokenValidationResult> Verify(string token, JsonWebKeySet keys, string? issuer = null) =>
         new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
