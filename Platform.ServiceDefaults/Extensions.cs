@@ -8,19 +8,37 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Data.Audit;
 using Platform.ServiceDefaults.Audit;
 using Platform.ServiceDefaults.Grpc;
+using Platform.ServiceDefaults.Security;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// What every platform service shares, as Aspire's ServiceDefaults template lays it out: telemetry over OTLP, liveness and
-/// readiness (HTTP and grpc.health.v1), service discovery, gRPC with reflection, the platform's error mapping and
-/// the audit trail of every write.
+/// readiness (HTTP and grpc.health.v1), service discovery, gRPC with reflection and the platform's error mapping;
+/// who may call what: access tokens validated, each method's declared scope enforced, calls bounded in size and rate;
+/// and the audit trail of every write.
 /// A service calls <see cref="AddServiceDefaults"/> and <see cref="MapDefaultEndpoints"/> and nothing else of this.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
     /// <summary>Checks tagged live say the process answers; readiness is every registered check (database, broker, ...).</summary>
     public const string LiveTag = "live";
+
+    /// <summary>
+    /// The largest request message a service reads: 1 MB, against grpc-dotnet's default of 4 MB. A request of these
+    /// APIs is names, dates and figures, well under a kilobyte; the largest plausible one, a merge naming a thousand
+    /// practices, is about 30 KB. The server buffers a whole message before decoding it, so each call in flight could
+    /// hold 4 MB; 1 MB keeps a wide margin while quartering what a hostile caller can make it hold.
+    /// </summary>
+    public const int MaxReceiveMessageSize = 1024 * 1024;
+
+    /// <summary>
+    /// Request headers Kestrel reads (its default is 32 KB in all, 16 KB a field over HTTP/2). A larger header, such as
+    /// a 100 KB bearer token, would otherwise end the HTTP/2 stream before any of our code runs, and the caller would
+    /// see a transport error (INTERNAL) instead of UNAUTHENTICATED; read up to this, such a token is refused unread
+    /// (<see cref="TokenValidation.MaxTokenLength"/>).
+    /// </summary>
+    public const int MaxRequestHeadersSize = 256 * 1024;
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -31,6 +49,15 @@ public static class ServiceDefaultsExtensions
         // less than the host's default 30 s for draining requests and stopping hosted services. What has not stopped in
         // 5 s is abandoned: the outbox and inbox make that safe for messages, and callers retry.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
+
+        builder.AddTokenValidation();
+        builder.Services.AddScopeEnforcement();
+        builder.AddPerClientRateLimit();
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
+        {
+            kestrel.Limits.MaxRequestHeadersTotalSize = MaxRequestHeadersSize;
+            kestrel.Limits.Http2.MaxRequestHeaderFieldSize = MaxRequestHeadersSize;
+        });
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
@@ -46,6 +73,7 @@ public static class ServiceDefaultsExtensions
             options.Interceptors.Add<ErrorMappingInterceptor>();
             // Callers are other systems: say what went wrong in the status message, never a stack trace.
             options.EnableDetailedErrors = false;
+            options.MaxReceiveMessageSize = MaxReceiveMessageSize;
         });
         // A body that cannot be decoded is INVALID_ARGUMENT: grpc-dotnet decodes before any interceptor runs.
         builder.Services.AddUnparsableRequestsAsInvalidArgument();
@@ -108,6 +136,11 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // Who calls (a valid token's client, else nobody), then how often they may, then whether they may call the
+        // method: so a flood of bad tokens is limited by address, and nothing of a refused call is read.
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseScopeEnforcement();
         // A unary call whose gRPC frame is malformed is INVALID_ARGUMENT, before grpc-dotnet reads it.
         app.UseRequestFramingAsInvalidArgument();
         app.MapHealthChecks("/health");

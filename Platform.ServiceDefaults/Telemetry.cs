@@ -74,6 +74,7 @@ public static class TelemetryExtensions
         this TracerProviderBuilder tracing, IConfiguration configuration, IHostEnvironment environment) =>
         DefaultSampler(configuration, environment) is { } sampler ? tracing.SetSampler(sampler) : tracing;
 
-    private static bool IsProbe(Microsoft.AspNetCore.Http.PathString path) =>
+    /// <summary>The orchestrator's and load balancers' health probes: HTTP /health and /alive, and grpc.health.v1.</summary>
+    public static bool IsProbe(Microsoft.AspNetCore.Http.PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") || path.StartsWithSegments("/grpc.health.v1.Health");
 }

@@ -20,7 +20,7 @@ summary=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
     END { if (passed != "") printf "%d passed, %d failed, %d skipped", passed, failed, skipped }')
 
 # Nothing the tests started may outlive them: each AppHost stops its servers and services when disposed.
-leftovers() { pgrep -a -f '/postgresql/15/bin/postgres|beam\.smp|/usr/bin/epmd|aspire\.hosting\.orchestration.*/dcp|/(Practices|Finance)\.Api( |$)' || true; }
+leftovers() { pgrep -a -f '/postgresql/15/bin/postgres|beam\.smp|/usr/bin/epmd|aspire\.hosting\.orchestration.*/dcp|/(Practices|Finance|Identity)\.Api( |$)' || true; }
 for _ in $(seq 60); do [ -z "$(leftovers)" ] && break; sleep 1; done
 if [ -n "$(leftovers)" ]; then
     echo "Processes left running after the tests:" >&2

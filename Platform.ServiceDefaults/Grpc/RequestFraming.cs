@@ -74,10 +74,6 @@ public static class RequestFraming
     {
         var status = new Status { Code = (int)Code.InvalidArgument, Message = $"The request could not be parsed: {problem}" };
         status.Details.Add(Google.Protobuf.WellKnownTypes.Any.Pack(new BadRequest()));
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/grpc";
-        response.Headers["grpc-status"] = ((int)Code.InvalidArgument).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers["grpc-message"] = Uri.EscapeDataString(status.Message);
-        response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray());
+        TrailersOnlyStatus.Write(response, status);
     }
 }

@@ -5,7 +5,7 @@ namespace Platform.Benchmarks;
 /// just before and after it, on the machine as it was then: the ratios come from one run, whatever else the machine
 /// is doing.
 /// </summary>
-public sealed class Interleaved(ClosedLoop loop, IReadOnlyDictionary<string, Uri> addresses)
+public sealed class Interleaved(ClosedLoop loop, IReadOnlyDictionary<string, Uri> addresses, Func<Task<string>> token)
 {
     public async Task<IReadOnlyList<Row>> RunAsync(IReadOnlyList<Operation> operations, int callers)
     {
@@ -33,7 +33,7 @@ public sealed class Interleaved(ClosedLoop loop, IReadOnlyDictionary<string, Uri
     {
         foreach (var operation in operations)
         {
-            using var channels = new Channels(addresses[operation.Service], callers);
+            using var channels = new Channels(addresses[operation.Service], callers, operation.Service == "echo" ? null : token);
             var calls = Enumerable.Range(0, callers).Select(caller => operation.Start(channels, caller)).ToArray();
             await new ClosedLoop(TimeSpan.Zero, time).RunAsync(operation.Name, callers, (caller, count) => calls[caller](count));
         }
@@ -42,7 +42,7 @@ public sealed class Interleaved(ClosedLoop loop, IReadOnlyDictionary<string, Uri
     /// <summary>One run on its own, over channels of its own; with the warm-up and window given, or the usual ones.</summary>
     public async Task<Measurement> MeasureAsync(Operation operation, int callers, ClosedLoop? otherLoop = null)
     {
-        using var channels = new Channels(addresses[operation.Service], callers);
+        using var channels = new Channels(addresses[operation.Service], callers, operation.Service == "echo" ? null : token);
         var calls = Enumerable.Range(0, callers).Select(caller => operation.Start(channels, caller)).ToArray();
         var measured = await (otherLoop ?? loop).RunAsync(operation.Name, callers, (caller, count) => calls[caller](count));
         Console.WriteLine($"  {Row.Format(new Row(measured, null))}");

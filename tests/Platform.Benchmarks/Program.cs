@@ -38,7 +38,7 @@ var addresses = new Dictionary<string, Uri>
     ["finance"] = platform.Endpoint("finance", "grpc"),
 };
 var registry = new PracticeRegistryService.PracticeRegistryServiceClient(platform.ChannelTo("practices"));
-var interleaved = new Interleaved(new ClosedLoop(options.WarmUp, options.Duration), addresses);
+var interleaved = new Interleaved(new ClosedLoop(options.WarmUp, options.Duration), addresses, () => platform.TokenAsync());
 var reads = Reads.Of(await SeedNames.ReadAsync(registry));
 var report = new List<string>();
 
@@ -89,7 +89,7 @@ if (!options.ReadsOnly)
         Section($"Flat with history: {options.History} transfers in all, then the reads at {ThroughputCallers} callers again");
         var historyStarted = Stopwatch.StartNew();
         var historySince = await flow.DatabaseNowAsync();
-        var refused = await transfers.RunUntilAsync(addresses["practices"], WritingClients, options.History);
+        var refused = await transfers.RunUntilAsync(addresses["practices"], WritingClients, options.History, () => platform.TokenAsync());
         var written = historyStarted.Elapsed;
         var historyFlow = await flow.WaitUntilAppliedAsync(historySince, TimeSpan.FromMinutes(10));
         report.Add($"{transfers.Accepted} transfers accepted in all ({written.TotalSeconds:F0} s for this part; refused: " +

@@ -44,9 +44,9 @@ public sealed class Transfers
 
     /// <summary>Transfers from <paramref name="callers"/> callers until <paramref name="total"/> were accepted.</summary>
     /// <returns>The calls refused, by status.</returns>
-    public async Task<IReadOnlyDictionary<StatusCode, int>> RunUntilAsync(Uri registry, int callers, long total)
+    public async Task<IReadOnlyDictionary<StatusCode, int>> RunUntilAsync(Uri registry, int callers, long total, Func<Task<string>> token)
     {
-        using var channels = new Channels(registry, callers);
+        using var channels = new Channels(registry, callers, token);
         var refused = new System.Collections.Concurrent.ConcurrentDictionary<StatusCode, int>();
         // A line every 30 s, since thousands of transfers take minutes.
         using var progress = new Timer(_ => Console.WriteLine($"  {Accepted} of {total} transfers accepted"),

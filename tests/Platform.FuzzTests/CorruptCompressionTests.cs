@@ -20,7 +20,11 @@ public sealed class CorruptCompressionTests(FuzzFixture platform)
         using var channel = GrpcChannel.ForAddress(platform.Endpoint("practices", "grpc"),
             new GrpcChannelOptions { CompressionProviders = [new NoiseCalledGzip()] });
         var client = new PracticeRegistryService.PracticeRegistryServiceClient(channel);
-        var compressed = new Metadata { { "grpc-internal-encoding-request", "gzip" } };
+        var compressed = new Metadata
+        {
+            { "grpc-internal-encoding-request", "gzip" },
+            { "Authorization", "Bearer " + await platform.TokenAsync("practices.read") },
+        };
 
         var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await client.GetPcnAsync(
             new GetPcnRequest { Name = "pcns/salutem" }, compressed, DateTime.UtcNow.AddSeconds(10), TestContext.Current.CancellationToken));

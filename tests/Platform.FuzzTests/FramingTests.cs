@@ -50,6 +50,8 @@ public sealed class FramingTests(FuzzFixture platform)
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
         request.Headers.TryAddWithoutValidation("te", "trailers");
+        // As a caller allowed to read: the frame is checked after the token, so an unauthenticated caller learns nothing.
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await platform.TokenAsync("practices.read"));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
         using var response = await client.SendAsync(request, timeout.Token);

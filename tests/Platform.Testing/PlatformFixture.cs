@@ -27,6 +27,10 @@ public class PlatformFixture : IAsyncLifetime
     private readonly Dictionary<string, string> _connectionStrings = new();
     private DirectoryInfo? _state;
     private DistributedApplication? _app;
+    private TestTokens? _tokens;
+
+    /// <summary>The token service's client the fixture configures for tests: every scope.</summary>
+    public const string TestClient = "platform-tests";
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException($"{GetType().Name} has not been initialised.");
 
@@ -62,6 +66,7 @@ public class PlatformFixture : IAsyncLifetime
         _state.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
         List<string> arguments = [$"--Platform:StateDirectory={_state.FullName}", $"--Postgres:Durable={DurableDatabase}"];
+        arguments.AddRange(PlatformTopology.AllScopes.Select((scope, i) => $"--{IdentityClients.Section}:{TestClient}:Scopes:{i}={scope}"));
         if (Services is { } services) arguments.Add($"--Platform:Services={services}");
         if (WithDashboard)
         {
@@ -149,12 +154,42 @@ public class PlatformFixture : IAsyncLifetime
 
     public string ConnectionString(string resource) => _connectionStrings[resource];
 
-    /// <summary>The service's gRPC endpoint, as a channel shared by every test.</summary>
-    public GrpcChannel ChannelTo(string service) =>
-        _channels.GetOrAdd(service, name => GrpcChannel.ForAddress(Endpoint(name, "grpc")));
+    /// <summary>
+    /// The service's gRPC endpoint, as a channel shared by every test, whose calls carry a token of the test client with
+    /// every scope: tests call the services as users do, with authentication on.
+    /// </summary>
+    public GrpcChannel ChannelTo(string service) => AuthorizedChannelTo(service, []);
 
-    /// <summary>Calls to the service, each with the running test's cancellation and a deadline.</summary>
+    /// <summary>The service's gRPC endpoint as a channel whose calls carry no token.</summary>
+    public GrpcChannel AnonymousChannelTo(string service) =>
+        _channels.GetOrAdd($"{service} anonymous", _ => GrpcChannel.ForAddress(Endpoint(service, "grpc")));
+
+    /// <summary>Calls to the service with every scope, each with the running test's cancellation and a deadline.</summary>
     public CallInvoker CallsTo(string service) => ChannelTo(service).Intercept(new TestCallInterceptor(TimeSpan.FromSeconds(30)));
+
+    /// <summary>Tokens of the test client from the running token service (the fixture must run identity).</summary>
+    public TestTokens Tokens => _tokens ??= new TestTokens(
+        Endpoint("identity", "http"), TestClient, Path.Combine(StateDirectory, "identity", "clients", $"{TestClient}.secret"));
+
+    /// <summary>An access token of the test client with exactly <paramref name="scopes"/> (all of them when none are named).</summary>
+    public Task<string> TokenAsync(params string[] scopes) => Tokens.TokenAsync(scopes);
+
+    /// <summary>
+    /// Calls to the service as <see cref="CallsTo"/> makes them, each also carrying <c>Authorization: Bearer</c> with a
+    /// token of exactly <paramref name="scopes"/>.
+    /// </summary>
+    public CallInvoker AuthorizedCallsTo(string service, params string[] scopes) =>
+        AuthorizedChannelTo(service, scopes).Intercept(new TestCallInterceptor(TimeSpan.FromSeconds(30)));
+
+    /// <summary>A channel whose calls carry a token of exactly <paramref name="scopes"/> (every scope when none are named).</summary>
+    public GrpcChannel AuthorizedChannelTo(string service, params string[] scopes) =>
+        _channels.GetOrAdd(scopes.Length == 0 ? service : $"{service} as {string.Join(' ', scopes)}", _ => GrpcChannel.ForAddress(Endpoint(service, "grpc"), new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure,
+                CallCredentials.FromInterceptor(async (_, metadata) => metadata.Add("Authorization", $"Bearer {await TokenAsync(scopes)}"))),
+            // Plain HTTP/2 to the local platform; a bearer token is sent over it only in tests.
+            UnsafeUseInsecureChannelCallCredentials = true,
+        }));
 
     /// <summary>A service's own database, to check what a write left behind (the outbox, for one).</summary>
     public NpgsqlDataSource DatabaseOf(string connectionName) =>
@@ -204,6 +239,7 @@ public class PlatformFixture : IAsyncLifetime
     public virtual async ValueTask DisposeAsync()
     {
         foreach (var channel in _channels.Values) channel.Dispose();
+        _tokens?.Dispose();
         foreach (var database in _databases.Values) await database.DisposeAsync();
         if (_app is not null) await _app.DisposeAsync();
         _state?.Delete(recursive: true);
