@@ -37,7 +37,9 @@ public static class ApplicationServiceExtensions
         });
 
         // The registry, found by service discovery: "_grpc.practices" is its endpoint named "grpc".
-        builder.Services.AddGrpcClient<RegistryClient>(client => client.Address = new Uri("http://_grpc.practices"));
+        // It calls as its own client of the token service, which may only read the registry.
+        builder.Services.AddGrpcClient<RegistryClient>(client => client.Address = new Uri("http://_grpc.practices"))
+            .AddClientCredentials(builder, "practices.read");
         builder.Services.AddSingleton<PopulationCopyReadiness>();
         builder.Services.AddHostedService<RegistryBootstrap>();
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("population-copy",
