@@ -253,8 +253,11 @@ public sealed class RequestGenerator(Random random, IReadOnlyList<string> issued
 
     private T Pick<T>(IReadOnlyList<T> values) => values[random.Next(values.Count)];
 
-    /// <summary>The request as JSON, cut to a few hundred characters, control characters escaped.</summary>
-    public static string Render(IMessage message) => Short(JsonFormatter.Default.Format(message));
+    /// <summary>
+    /// The request as JSON, cut to a few hundred characters, control characters escaped. Diagnostic JSON, since a hostile
+    /// request may hold values JSON cannot (a google.protobuf.Timestamp out of its range, which the strict formatter throws on).
+    /// </summary>
+    public static string Render(IMessage message) => Short(JsonFormatter.ToDiagnosticString(message));
 
     public static string Short(string text, int length = 300)
     {

@@ -20,6 +20,9 @@ public sealed class SchemaMigrationTests(MessagingFixture servers) : IDisposable
 {
     private static readonly string[] ServiceScripts = ["0001_ledger", "0002_ledger_notes"];
 
+    /// <summary>Every script a service with messaging runs: Platform.Data's, Platform.Messaging's, then its own.</summary>
+    private static readonly string[] AllScripts = ["0001_platform", "0002_audit", "0001_messaging", .. ServiceScripts];
+
     private readonly string _seedDirectory = Directory.CreateTempSubdirectory("ledger-seed").FullName;
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -45,7 +48,7 @@ public sealed class SchemaMigrationTests(MessagingFixture servers) : IDisposable
 
         // The platform's first, then the building blocks', then the service's own, each in file-name order.
         var applied = await service.Services.GetRequiredService<DatabaseMigrator>().AppliedAsync(Cancellation);
-        applied.Select(FileId).ShouldBe(["0001_platform", "0002_audit", "0001_messaging", .. ServiceScripts]);
+        applied.Select(FileId).ShouldBe(AllScripts);
     }
 
     [Fact]
@@ -68,7 +71,7 @@ public sealed class SchemaMigrationTests(MessagingFixture servers) : IDisposable
 
         var applied = await service.Services.GetRequiredService<DatabaseMigrator>().AppliedAsync(Cancellation);
         applied.Select(FileId).Order(StringComparer.Ordinal).ShouldBe(
-            ((string[])["0001_messaging", "0001_platform", "0002_audit", .. ServiceScripts]).Order(StringComparer.Ordinal));
+            AllScripts.Order(StringComparer.Ordinal));
         (await Scalar<bool>(dataSource, "SELECT to_regclass('platform.schema_migrations') IS NULL")).ShouldBeTrue();
         (await Scalar<string>(dataSource, "SELECT entry || ' ' || amount || ' ' || coalesce(note, '-') FROM ledger"))
             .ShouldBe("kept 1.50 -");
@@ -78,7 +81,7 @@ public sealed class SchemaMigrationTests(MessagingFixture servers) : IDisposable
         // And the next start finds nothing to do.
         using var restarted = Service(database);
         await restarted.PrepareDatabaseAsync(Cancellation);
-        (await restarted.Services.GetRequiredService<DatabaseMigrator>().AppliedAsync(Cancellation)).Count.ShouldBe(4);
+        (await restarted.Services.GetRequiredService<DatabaseMigrator>().AppliedAsync(Cancellation)).Count.ShouldBe(AllScripts.Length);
     }
 
     [Fact]
@@ -93,7 +96,7 @@ public sealed class SchemaMigrationTests(MessagingFixture servers) : IDisposable
         await Task.WhenAll(first.PrepareDatabaseAsync(Cancellation), second.PrepareDatabaseAsync(Cancellation));
 
         await using var dataSource = NpgsqlDataSource.Create(database);
-        (await first.Services.GetRequiredService<DatabaseMigrator>().AppliedAsync(Cancellation)).Count.ShouldBe(4);
+        (await first.Services.GetRequiredService<DatabaseMigrator>().AppliedAsync(Cancellation)).Count.ShouldBe(AllScripts.Length);
         (await Scalar<long>(dataSource, "SELECT count(*) FROM ledger")).ShouldBe(2);
         (await Scalar<long>(dataSource, "SELECT count(*) FROM platform.seed_loads")).ShouldBe(1);
     }
