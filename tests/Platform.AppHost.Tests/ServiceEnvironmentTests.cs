@@ -43,8 +43,9 @@ public sealed class ServiceEnvironmentTests
         {
             var environments = await EnvironmentsAsync(state.FullName);
             var secrets = StateSecrets.In(state.FullName);
-            // Each database's two roles, each service's broker password and page-token key, the broker's administrator.
-            secrets.Count.ShouldBe(9, string.Join(", ", secrets.Select(secret => secret.File)));
+            // Each database's two roles, each service's broker password and page-token key, the PostgreSQL superuser and
+            // the broker's administrator.
+            secrets.Count.ShouldBe(10, string.Join(", ", secrets.Select(secret => secret.File)));
             foreach (var environment in environments)
             {
                 environment["Messaging__PasswordFile"].ShouldStartWith(state.FullName);
