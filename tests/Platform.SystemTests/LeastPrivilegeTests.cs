@@ -99,6 +99,43 @@ public sealed class LeastPrivilegeTests(SystemFixture platform)
     }
 
     [Fact]
+    public async Task What_the_superuser_made_passes_to_the_owner_when_the_server_is_next_ready()
+    {
+        // A database from before the roles existed: the superuser made its schemas and tables.
+        await using var admin = NpgsqlDataSource.Create(platform.ConnectionString("practicesdb") + ";Pooling=false");
+        await using (var legacy = admin.CreateCommand("""
+            CREATE SCHEMA legacy_probe;
+            CREATE TABLE legacy_probe.rows (id bigint GENERATED ALWAYS AS IDENTITY, what text);
+            CREATE TABLE public.legacy_probe (id int);
+            """))
+        {
+            await legacy.ExecuteNonQueryAsync(Cancellation);
+        }
+
+        try
+        {
+            await platform.StopAsync("postgres", Cancellation);
+            await platform.StartAsync("postgres", Cancellation);
+
+            await using var owners = admin.CreateCommand("""
+                SELECT string_agg(DISTINCT pg_get_userbyid(owner), ',') FROM (
+                    SELECT nspowner AS owner FROM pg_namespace WHERE nspname = 'legacy_probe'
+                    UNION ALL SELECT relowner FROM pg_class
+                    WHERE oid IN ('legacy_probe.rows'::regclass, 'legacy_probe.rows_id_seq'::regclass, 'public.legacy_probe'::regclass)) o
+                """);
+            await Eventually.Until(async () => (string)(await owners.ExecuteScalarAsync(Cancellation))!, owner => owner == "practices_owner",
+                "the legacy objects owned by practices_owner", TimeSpan.FromSeconds(60));
+            await using var runtime = await ConnectAsync("practicesdb", "practices", "practices_runtime");
+            await ExecuteAsync(runtime, "INSERT INTO legacy_probe.rows (what) VALUES ('x'); UPDATE legacy_probe.rows SET what = 'y'; DELETE FROM legacy_probe.rows");
+        }
+        finally
+        {
+            await using var drop = admin.CreateCommand("DROP SCHEMA legacy_probe CASCADE; DROP TABLE public.legacy_probe");
+            await drop.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Each_service_is_connected_as_its_runtime_role_only()
     {
         await using var admin = NpgsqlDataSource.Create(platform.ConnectionString("postgres") + ";Database=postgres;Pooling=false");
