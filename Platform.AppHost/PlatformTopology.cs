@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Hosting;
 
 namespace Platform.AppHost;
 
@@ -22,8 +23,8 @@ public static class PlatformTopology
         if (services.Contains("practices"))
         {
             var practices = builder.AddService<Projects.Practices_Api>("practices", httpPort: 5101, grpcPort: 5102)
-                .WithReference(practicesDb).WaitFor(practicesDb)
-                .WithReference(messaging).WaitFor(messaging)
+                .WithDatabase(practicesDb)
+                .WithBroker(messaging, publishes: "Platform.Contracts.Practices")
                 .WithIdentity(identity);
 
             // Finance reads the registry's API only to build its first copy of the populations, then follows its events.
@@ -31,8 +32,8 @@ public static class PlatformTopology
             if (services.Contains("finance"))
             {
                 builder.AddService<Projects.Finance_Api>("finance", httpPort: 5111, grpcPort: 5112)
-                    .WithReference(financeDb).WaitFor(financeDb)
-                    .WithReference(messaging).WaitFor(messaging)
+                    .WithDatabase(financeDb)
+                    .WithBroker(messaging)
                     .WithReference(practices).WaitFor(practices)
                     .WithIdentity(identity)
                     .WithClientCredentials(FinanceClient);
@@ -88,8 +89,10 @@ public static class PlatformTopology
         var identity = builder.AddProject<Projects.Identity_Api>("identity")
             .WithEndpoint("http", endpoint => endpoint.Port = Aspire.Hosting.LocalServers.Port(builder, "identity", "http", 5121))
             .WithHttpHealthCheck("/health", endpointName: "http")
-            .WithReference(identityDb).WaitFor(identityDb)
+            .WithDatabase(identityDb)
             .WithPageTokenKey()
+            .WithEnvironmentOf(builder)
+            .WithNothingPhoningHome()
             .WithClients(new Dictionary<string, string[]> { [DeveloperClient] = [.. AllScopes], [FinanceClient] = ["practices.read"] });
         identity.WithEnvironment("Identity__Issuer", identity.GetEndpoint("http"))
             // Every service's defaults validate tokens and refuse to start without an authority (Platform.ServiceDefaults,
@@ -122,7 +125,65 @@ public static class PlatformTopology
             .WithEndpoint("http", endpoint => endpoint.Port = Aspire.Hosting.LocalServers.Port(builder, name, "http", httpPort))
             .WithEndpoint("grpc", endpoint => endpoint.Port = Aspire.Hosting.LocalServers.Port(builder, name, "grpc", grpcPort))
             .WithHttpHealthCheck("/health", endpointName: "http")
-            .WithPageTokenKey();
+            .WithPageTokenKey()
+            .WithEnvironmentOf(builder)
+            .WithNothingPhoningHome();
+
+    /// <summary>
+    /// Production unless the AppHost itself runs in Development (as `dotnet run` on it does, through its launch
+    /// profile): development-only behaviour (reflection, always-on trace sampling) follows from it. Both names are set,
+    /// so a variable the AppHost's own environment happens to hold cannot leak through.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithEnvironmentOf(
+        this IResourceBuilder<ProjectResource> service, IDistributedApplicationBuilder builder)
+    {
+        var environment = builder.Environment.IsDevelopment() ? Environments.Development : Environments.Production;
+        return service.WithEnvironment("DOTNET_ENVIRONMENT", environment).WithEnvironment("ASPNETCORE_ENVIRONMENT", environment);
+    }
+
+    /// <summary>
+    /// Aspire launches each service through `dotnet run`, which is the .NET CLI: it would report usage to Microsoft and
+    /// look for workload updates on the internet. MassTransit's usage reports are turned off in the messaging block.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithNothingPhoningHome(this IResourceBuilder<ProjectResource> service) =>
+        service
+            .WithEnvironment("DOTNET_CLI_TELEMETRY_OPTOUT", "1")
+            .WithEnvironment("DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE", "1")
+            .WithEnvironment("DOTNET_NOLOGO", "1");
+
+    /// <summary>
+    /// The service's database. Locally it connects as the database's runtime role, its password in a passfile, and
+    /// runs its migrations as the owner role; a deployment's database (publish mode) gives it the connection string the
+    /// deployment declares (see the README's "Least privilege").
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithDatabase(
+        this IResourceBuilder<ProjectResource> service, IResourceBuilder<IResourceWithConnectionString> database)
+    {
+        if (database.Resource is not LocalPostgresDatabaseResource local) return service.WithReference(database).WaitFor(database);
+        return service
+            .WithEnvironment($"ConnectionStrings__{local.Name}", local.RuntimeConnectionStringExpression)
+            .WithEnvironment("Database__MigrationUsername", local.OwnerRole)
+            .WithReferenceRelationship(local)
+            .WaitFor(database);
+    }
+
+    /// <summary>
+    /// The broker. Locally the service logs in as a user of its own, limited to its own queues and to publishing the
+    /// <paramref name="publishes"/> contracts, its password in a file; a deployment's broker as <see cref="WithDatabase"/>.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithBroker(
+        this IResourceBuilder<ProjectResource> service, IResourceBuilder<IResourceWithConnectionString> broker, params string[] publishes)
+    {
+        if (broker.Resource is not LocalRabbitMQServerResource local) return service.WithReference(broker).WaitFor(broker);
+        var user = service.ApplicationBuilder.CreateResourceBuilder(local).AddServiceUser(service.Resource.Name, publishes);
+        return service
+            .WithEnvironment($"ConnectionStrings__{local.Name}", local.ConnectionStringFor(user))
+            .WithEnvironment("Messaging__PasswordFile", user.PasswordFile)
+            // The queues are named after the user, whatever name the service reports its telemetry under.
+            .WithEnvironment("Messaging__EndpointPrefix", user.QueuePrefix)
+            .WithReferenceRelationship(local)
+            .WaitFor(broker);
+    }
 
     private static (IResourceBuilder<IResourceWithConnectionString> PracticesDb, IResourceBuilder<IResourceWithConnectionString> FinanceDb,
         IResourceBuilder<IResourceWithConnectionString> IdentityDb, IResourceBuilder<IResourceWithConnectionString> Messaging)

@@ -92,13 +92,15 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Page tokens are signed with <c>PageTokens:SigningKey</c> (the AppHost gives each service one, kept across
-    /// restarts); a service started without one signs with a key of its own, and says so, since its tokens will not
-    /// outlive the process.
+    /// Page tokens are signed with the key in the file <c>PageTokens:SigningKeyFile</c> names, or with
+    /// <c>PageTokens:SigningKey</c> (the AppHost gives each service a key file, kept across restarts); a service started
+    /// without either signs with a key of its own, and says so, since its tokens will not outlive the process.
     /// </summary>
     public static TBuilder AddPageTokenSigning<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var key = builder.Configuration[PageTokens.SigningKeySetting];
+        var key = builder.Configuration[PageTokens.SigningKeyFileSetting] is { Length: > 0 } file
+            ? File.ReadAllText(file).Trim()
+            : builder.Configuration[PageTokens.SigningKeySetting];
         if (string.IsNullOrEmpty(key))
         {
             PageTokens.Signer = PageTokenSigner.WithRandomKey();

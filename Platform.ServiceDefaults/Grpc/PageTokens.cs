@@ -16,6 +16,9 @@ public static class PageTokens
     /// <summary>The configuration key of the signing key; without one a service makes a random key at start.</summary>
     public const string SigningKeySetting = "PageTokens:SigningKey";
 
+    /// <summary>A file holding the signing key: how the AppHost passes it, so it never shows among environment variables.</summary>
+    public const string SigningKeyFileSetting = "PageTokens:SigningKeyFile";
+
     /// <summary>The signer every List RPC uses, set once at start by AddServiceDefaults from <see cref="SigningKeySetting"/>.</summary>
     public static PageTokenSigner Signer { get; set; } = PageTokenSigner.WithRandomKey();
 

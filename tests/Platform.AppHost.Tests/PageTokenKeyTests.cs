@@ -1,3 +1,4 @@
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
@@ -5,8 +6,9 @@ using Shouldly;
 namespace Platform.AppHost.Tests;
 
 /// <summary>
-/// Each service signs its page tokens with a key of its own, given as a secret parameter (so the dashboard hides it)
-/// and kept under the state folder, so the tokens a caller holds survive a restart of the service or the platform.
+/// Each service signs its page tokens with a key of its own, kept under the state folder, so the tokens a caller holds
+/// survive a restart of the service or the platform; the service is given the file, never the key itself, so no
+/// environment variable (which the dashboard shows) holds it.
 /// </summary>
 public sealed class PageTokenKeyTests
 {
@@ -34,7 +36,7 @@ public sealed class PageTokenKeyTests
         }
     }
 
-    /// <summary>Builds the AppHost (without starting it) and reads the key each service is given.</summary>
+    /// <summary>Builds the AppHost (without starting it) and reads the key in the file each service is given.</summary>
     private static async Task<Dictionary<string, string>> KeysAsync(string stateDirectory)
     {
         await using var app = await AppHostRuns.BuildAsync($"--Platform:StateDirectory={stateDirectory}");
@@ -42,9 +44,11 @@ public sealed class PageTokenKeyTests
         var keys = new Dictionary<string, string>();
         foreach (var service in model.Resources.OfType<ProjectResource>())
         {
-            var parameter = model.Resources.OfType<ParameterResource>().Single(p => p.Name == $"{service.Name}-page-token-key");
-            parameter.Secret.ShouldBeTrue();
-            keys[service.Name] = (await parameter.GetValueAsync(TestContext.Current.CancellationToken))!;
+            var environment = await AppHostRuns.EnvironmentOfAsync(service);
+            environment.ShouldNotContainKey("PageTokens__SigningKey");
+            var file = environment["PageTokens__SigningKeyFile"];
+            keys[service.Name] = (await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken)).Trim();
+            environment.Values.ShouldNotContain(value => value.Contains(keys[service.Name], StringComparison.Ordinal));
         }
         return keys;
     }

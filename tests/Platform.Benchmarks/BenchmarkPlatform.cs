@@ -3,6 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Platform.AppHost;
 using Platform.Testing;
@@ -14,8 +15,9 @@ namespace Platform.Benchmarks;
 /// receiving telemetry), on random ports with throw-away data, with two changes that make it what a deployment
 /// measures rather than a developer's machine:
 /// <list type="bullet">
-/// <item>Each service samples traces as it does outside Development (a tenth of new traces): Aspire's AppHost would
-/// set OTEL_TRACES_SAMPLER=always_on for every service, since it runs in Development.</item>
+/// <item>Each service runs in Production, and so samples traces as it does there (a tenth of new traces): the test
+/// host's AppHost runs in Development, so it would give the services Development and Aspire would set
+/// OTEL_TRACES_SAMPLER=always_on for every one.</item>
 /// <item>Calls reach each service's gRPC port directly, as they reach the echo, not through the orchestrator's
 /// development proxy in front of it.</item>
 /// <item>Each client may make a million calls a second: the per-client rate limit would otherwise measure itself.</item>
@@ -46,6 +48,8 @@ public sealed class BenchmarkPlatform(bool showResourceLogs) : PlatformFixture
             builder.CreateResourceBuilder(project)
                 .WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_TRACES_SAMPLER"))
                 .WithEnvironment("RateLimiting__PermitsPerSecond", "1000000")
+                .WithEnvironment("DOTNET_ENVIRONMENT", Environments.Production)
+                .WithEnvironment("ASPNETCORE_ENVIRONMENT", Environments.Production)
                 .WithEndpoint("grpc", endpoint =>
                 {
                     endpoint.IsProxied = false;

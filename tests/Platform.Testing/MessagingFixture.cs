@@ -9,6 +9,9 @@ public sealed class MessagingFixture : PlatformFixture
 {
     protected override string Services => "";
 
-    /// <summary><c>amqp://guest:guest@127.0.0.1:&lt;port&gt;/</c>, as services get it in ConnectionStrings__messaging.</summary>
+    /// <summary>
+    /// The broker administrator's URI (<c>amqp://platform-admin:…@127.0.0.1:&lt;port&gt;/</c>): test hosts declare queues of
+    /// any name, where each service's own user may only use its own.
+    /// </summary>
     public string AmqpUri => ConnectionString("messaging");
 }

@@ -48,15 +48,22 @@ public static class LocalPostgresBuilderExtensions
         {
             await using var connection = new NpgsqlConnection(await AdminConnectionStringAsync(server, cancellationToken));
             await connection.OpenAsync(cancellationToken);
-            foreach (var database in server.Databases.Values)
+            foreach (var database in server.Databases)
             {
-                await CreateDatabaseAsync(connection, database, cancellationToken);
+                await DatabaseRoles.ProvisionAsync(connection, database, async (name, cancellation) =>
+                {
+                    var inDatabase = new NpgsqlConnection(await server.ConnectionStringExpression.GetValueAsync(cancellation)
+                        + $";Database={name}" + AppHostConnection);
+                    await inDatabase.OpenAsync(cancellation);
+                    return inDatabase;
+                }, cancellationToken);
+                database.MarkProvisioned();
             }
         });
 
         var healthCheck = $"{name}_check";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheck,
-            _ => new ConnectsCheck(cancellationToken => AdminConnectionStringAsync(server, cancellationToken)), null, null));
+            _ => new ConnectsCheck(async cancellationToken => await AdminConnectionStringAsync(server, cancellationToken)), null, null));
 
         List<string> arguments =
         [
@@ -79,16 +86,24 @@ public static class LocalPostgresBuilderExtensions
             .WithHealthCheck(healthCheck);
     }
 
-    /// <summary>A database on the server, created once it is ready; healthy once it accepts a connection.</summary>
+    /// <summary>
+    /// A database on the server, created once it is ready with its owner and runtime roles; healthy once its runtime
+    /// role logs in. Its passfile is kept in <c>.state/&lt;name&gt;/pgpass</c>.
+    /// </summary>
     public static IResourceBuilder<LocalPostgresDatabaseResource> AddDatabase(
         this IResourceBuilder<LocalPostgresServerResource> builder, [ResourceName] string name, string? databaseName = null)
     {
-        var database = new LocalPostgresDatabaseResource(name, databaseName ?? name, builder.Resource);
-        builder.Resource.AddDatabase(name, database.DatabaseName);
+        var passFile = Path.Combine(LocalServers.StateDirectory(builder.ApplicationBuilder, name, account: null), "pgpass");
+        var database = new LocalPostgresDatabaseResource(name, databaseName ?? name, builder.Resource, passFile);
+        builder.Resource.AddDatabase(database);
+        // Made now, so the file is there before any service reads it.
+        DatabaseRoles.KeptPasswords(database);
         var healthCheck = $"{name}_check";
+        // Healthy once its roles are in place and the service's own role logs in.
         builder.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheck,
-            _ => new ConnectsCheck(async cancellationToken => await database.ConnectionStringExpression.GetValueAsync(cancellationToken)
-                + AppHostConnection), null, null));
+            _ => new ConnectsCheck(async cancellationToken => database.Provisioned.IsCompleted
+                ? await database.RuntimeConnectionStringExpression.GetValueAsync(cancellationToken) + AppHostConnection
+                : null), null, null));
         // The orchestrator runs the server, not the database: the database's state follows the server's (Aspire does
         // this itself only for children of containers), and its health check says when it exists.
         builder.ApplicationBuilder.Eventing.Subscribe<InitializeResourceEvent>(database, (@event, cancellationToken) =>
@@ -199,13 +214,15 @@ public static class LocalPostgresBuilderExtensions
     private static extern int Kill(int pid, int signal);
 
     /// <summary>Healthy when a connection opens and answers: the only readiness that means something to a client.</summary>
-    private sealed class ConnectsCheck(Func<CancellationToken, Task<string>> connectionString) : IHealthCheck
+    /// <remarks>A null connection string means the database is not ready to be connected to yet.</remarks>
+    private sealed class ConnectsCheck(Func<CancellationToken, Task<string?>> connectionString) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             try
             {
-                await using var connection = new NpgsqlConnection(await connectionString(cancellationToken));
+                if (await connectionString(cancellationToken) is not { } ready) return HealthCheckResult.Unhealthy("Not provisioned yet.");
+                await using var connection = new NpgsqlConnection(ready);
                 await connection.OpenAsync(cancellationToken);
                 await using var command = new NpgsqlCommand("SELECT 1", connection);
                 await command.ExecuteScalarAsync(cancellationToken);

@@ -25,13 +25,8 @@ public static class LocalRabbitMQBuilderExtensions
         var epmdPath = settings["EpmdPath"] ?? "/usr/bin/epmd";
         var account = settings["Account"] ?? "rabbitmq";
         var home = LocalServers.StateDirectory(builder, name, account);
-
-        builder.Eventing.Subscribe<BeforeStartEvent>((_, _) =>
-        {
-            LocalServers.RequireFile(serverPath, "RabbitMQ", InstallHint);
-            LocalServers.RequireFile(epmdPath, "RabbitMQ (epmd)", InstallHint);
-            return Task.CompletedTask;
-        });
+        var administratorPassword = BrokerDefinitions.KeptPassword(Path.Combine(home, "admin-password"));
+        var password = builder.AddParameter($"{name}-password", administratorPassword, secret: true);
 
         var (epmdCommand, epmdPrefix) = LocalServers.AsAccount(epmdPath, account);
         var epmd = builder.AddResource(new ExecutableResource($"{name}-epmd", epmdCommand, home))
@@ -42,7 +37,25 @@ public static class LocalRabbitMQBuilderExtensions
         var epmdPort = epmd.GetEndpoint("tcp").Property(EndpointProperty.Port);
 
         var (command, prefix) = LocalServers.AsAccount(serverPath, account);
-        var server = new LocalRabbitMQServerResource(name, command, home);
+        var server = new LocalRabbitMQServerResource(name, command, home, password.Resource);
+
+        // The users are known once the model is built; the node loads them when it boots.
+        var existingNode = false;
+        builder.Eventing.Subscribe<BeforeStartEvent>((_, _) =>
+        {
+            LocalServers.RequireFile(serverPath, "RabbitMQ", InstallHint);
+            LocalServers.RequireFile(epmdPath, "RabbitMQ (epmd)", InstallHint);
+            existingNode = Directory.Exists(Path.Combine(home, "mnesia"));
+            WriteConfiguration(home, account, BrokerDefinitions.Json(administratorPassword, server.Users));
+            return Task.CompletedTask;
+        });
+        // A node made before the users were (or by an older AppHost) still has guest, which a fresh node never gets.
+        builder.Eventing.Subscribe<ResourceReadyEvent>(server, (_, _) =>
+        {
+            if (existingNode) DeleteGuest(serverPath, account, home, server.NodeName, epmd.Resource);
+            existingNode = false;
+            return Task.CompletedTask;
+        });
         var healthCheck = $"{name}_check";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheck, _ => new AmqpCheck(server), null, null));
 
@@ -83,7 +96,47 @@ public static class LocalRabbitMQBuilderExtensions
             .WithHealthCheck(healthCheck);
     }
 
-    /// <summary>Healthy when the broker completes an AMQP handshake and opens a connection for the guest user.</summary>
+    /// <summary>
+    /// A service's own user (<see cref="BrokerUser"/>), its password kept in <c>.state/&lt;service&gt;/messaging-password</c>.
+    /// </summary>
+    public static BrokerUser AddServiceUser(this IResourceBuilder<LocalRabbitMQServerResource> builder, string service, params string[] publishes)
+    {
+        var passwordFile = Path.Combine(LocalServers.StateDirectory(builder.ApplicationBuilder, service, account: null), "messaging-password");
+        BrokerDefinitions.KeptPassword(passwordFile);
+        var user = new BrokerUser(service, service, publishes, passwordFile);
+        builder.Resource.AddUser(user);
+        return user;
+    }
+
+    /// <summary>rabbitmq.conf and the definitions it loads, readable by the broker's account only.</summary>
+    private static void WriteConfiguration(string home, string account, string definitions)
+    {
+        var definitionsFile = Path.Combine(home, "definitions.json");
+        var configurationFile = Path.Combine(home, "rabbitmq.conf");
+        File.WriteAllText(definitionsFile, definitions);
+        File.WriteAllText(configurationFile, $"load_definitions = {definitionsFile}\n");
+        foreach (var file in new[] { definitionsFile, configurationFile })
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            if (LocalServers.IsRoot) LocalServers.Run("chown", $"{account}:", file);
+        }
+    }
+
+    private static void DeleteGuest(string serverPath, string account, string home, string node, ExecutableResource epmd)
+    {
+        var (command, prefix) = LocalServers.AsAccount(Path.Combine(Path.GetDirectoryName(serverPath)!, "rabbitmqctl"), account);
+        var epmdPort = epmd.Annotations.OfType<EndpointAnnotation>().Single().AllocatedEndpoint!.Port;
+        var start = new System.Diagnostics.ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])[.. prefix, "-n", node, "delete_user", "guest"]) start.ArgumentList.Add(argument);
+        start.Environment["HOME"] = home;
+        start.Environment["ERL_EPMD_PORT"] = epmdPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit(); // "no such user" is as good
+    }
+
+    /// <summary>Healthy when the broker completes an AMQP handshake and opens a connection for the administrator.</summary>
     private sealed class AmqpCheck(LocalRabbitMQServerResource server) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

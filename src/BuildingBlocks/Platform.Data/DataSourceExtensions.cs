@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using System.Diagnostics;
 using Npgsql;
+using Platform.Data.Migrations;
 
 namespace Platform.Data;
 
@@ -48,6 +50,12 @@ public static class DataSourceExtensions
                 .ConfigureBatchSpanNameProvider(batch => $"BATCH {batch.BatchCommands.Count}"));
             return dataSource.Build();
         });
+
+        // The start-up step's migrations and seeds log in as the schema's owner where one is named.
+        if (builder.Configuration[MigrationDataSource.UsernameSetting] is { Length: > 0 } owner)
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton(_ => MigrationDataSource.As(connectionString, owner)));
+        }
 
         builder.Services.AddHealthChecks()
             .Add(new HealthCheckRegistration(connectionName, sp => new PostgresReadinessCheck(sp.GetRequiredService<NpgsqlDataSource>()),

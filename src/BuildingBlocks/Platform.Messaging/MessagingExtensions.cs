@@ -35,8 +35,9 @@ public static class MessagingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        var brokerUri = builder.Configuration.GetConnectionString(connectionName)
-            ?? throw new InvalidOperationException($"Connection string '{connectionName}' (an AMQP URI) is not configured.");
+        var brokerUri = WithPasswordFromFile(builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"Connection string '{connectionName}' (an AMQP URI) is not configured."),
+            builder.Configuration[$"{MessagingOptions.SectionName}:{nameof(MessagingOptions.PasswordFile)}"]);
 
         builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName);
         var endpointPrefix = builder.Configuration[$"{MessagingOptions.SectionName}:{nameof(MessagingOptions.EndpointPrefix)}"]
@@ -72,11 +73,21 @@ public static class MessagingExtensions
             {
                 var options = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
 
-                rabbit.Host(new Uri(brokerUri), host =>
+                rabbit.Host(brokerUri, host =>
                 {
                     // MassTransit's default already, stated because the outbox's "sent" means "the broker confirmed".
                     host.PublisherConfirmation = true;
+                    var credentials = Uri.UnescapeDataString(brokerUri.UserInfo).Split(':', 2);
+                    if (credentials is [{ Length: > 0 } user, var password])
+                    {
+                        host.Username(user);
+                        host.Password(password);
+                    }
                 });
+
+                // Its bus endpoint (a temporary queue for responses) under the service's own prefix too, where its broker
+                // user may read; MassTransit's default name starts with the machine's name.
+                rabbit.OverrideDefaultBusEndpointQueueName($"{Kebab(endpointPrefix)}-bus-{NewId.NextGuid():N}");
 
                 // Applies to every receive endpoint. A failing consumer is retried RetryLimit times; then MassTransit
                 // moves the message to "<queue>_error", where nothing applies it again.
@@ -113,11 +124,23 @@ public static class MessagingExtensions
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics
             .AddMeter(InstrumentationOptions.MeterName));
 
-        builder.Services.AddSingleton(new BrokerReadinessCheck(new Uri(brokerUri)));
+        builder.Services.AddSingleton(new BrokerReadinessCheck(brokerUri));
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(BrokerReadinessCheck.Name,
             services => services.GetRequiredService<BrokerReadinessCheck>(), HealthStatus.Unhealthy, HealthCheckTags));
 
         return builder;
+    }
+
+    /// <summary>
+    /// The broker's URI with the password read from <paramref name="passwordFile"/> where one is named (the AppHost
+    /// passes secrets as files, so they never show among a process's environment variables).
+    /// </summary>
+    private static Uri WithPasswordFromFile(string brokerUri, string? passwordFile)
+    {
+        var uri = new UriBuilder(brokerUri);
+        if (string.IsNullOrEmpty(passwordFile)) return uri.Uri;
+        uri.Password = Uri.EscapeDataString(File.ReadAllText(passwordFile).Trim());
+        return uri.Uri;
     }
 
     // Npgsql's own judgement: lost connections, refused logins while the server starts or stops, and the like.

@@ -11,6 +11,9 @@ public sealed class MessagingOptions
     /// <summary>Queue-name prefix; defaults to the service name (OTEL_SERVICE_NAME, else the application name).</summary>
     public string? EndpointPrefix { get; set; }
 
+    /// <summary>A file holding the broker password, for a connection string that names only the user.</summary>
+    public string? PasswordFile { get; set; }
+
     /// <summary>
     /// How many times a failing consumer is retried in-process before its message goes to the error queue. A database
     /// that is unavailable does not count: that is retried, at most <see cref="RetryMaxInterval"/> apart, until it is back.

@@ -31,8 +31,10 @@ public sealed record MigrationScripts(Assembly Assembly, int RunGroupOrder)
 /// it is called only under <see cref="DatabasePreparation"/>'s advisory lock, so two instances starting at once
 /// migrate once; and it adopts databases made by the runner before it (see <see cref="AdoptLegacyJournal"/>).
 /// </remarks>
-public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, IEnumerable<MigrationScripts> scripts, ILogger<DatabaseMigrator> logger)
+public sealed class DatabaseMigrator(MigrationDataSource migrationDataSource, IEnumerable<MigrationScripts> scripts, ILogger<DatabaseMigrator> logger)
 {
+    private readonly NpgsqlDataSource dataSource = migrationDataSource.DataSource;
+
     public const string JournalSchema = "platform";
     public const string JournalTable = "schema_versions";
 

@@ -16,7 +16,7 @@ namespace Platform.Data.Migrations;
 /// whatever order they were registered in.
 /// </summary>
 public sealed partial class DatabasePreparation(
-    NpgsqlDataSource dataSource, DatabaseMigrator migrator, SeedDataLoader seedData, ILogger<DatabasePreparation> logger)
+    MigrationDataSource migrationDataSource, DatabaseMigrator migrator, SeedDataLoader seedData, ILogger<DatabasePreparation> logger)
 {
     // The key SqlMigrator used for its transaction lock, so an instance of the previous version starting alongside
     // waits too. Advisory locks are per database: services with their own databases never wait for each other.
@@ -45,7 +45,7 @@ public sealed partial class DatabasePreparation(
     private async Task PrepareOnceAsync(CancellationToken cancellationToken)
     {
         // A session lock on a connection of its own, held across the migration's and the seeds' transactions.
-        await using var lockConnection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var lockConnection = await migrationDataSource.DataSource.OpenConnectionAsync(cancellationToken);
         await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", lockConnection))
         {
             take.CommandTimeout = 0; // waits for as long as another instance's migration takes
@@ -89,6 +89,7 @@ public static class DatabasePreparationExtensions
         ArgumentNullException.ThrowIfNull(services);
         var scripts = new MigrationScripts(assembly, runGroupOrder);
         if (!services.Any(service => !service.IsKeyedService && Equals(service.ImplementationInstance, scripts))) services.AddSingleton(scripts);
+        services.TryAddSingleton(services => MigrationDataSource.SameAs(services.GetRequiredService<NpgsqlDataSource>()));
         services.TryAddSingleton<DatabaseMigrator>();
         services.TryAddSingleton<SeedDataLoader>();
         services.TryAddSingleton<DatabasePreparation>();

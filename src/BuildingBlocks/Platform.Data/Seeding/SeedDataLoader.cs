@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Platform.Data.Migrations;
 
 namespace Platform.Data.Seeding;
 
@@ -9,8 +10,10 @@ namespace Platform.Data.Seeding;
 /// (with the SHA-256 of its files) commit together, so a failed load leaves nothing and the next start tries again.
 /// A seed whose files changed after loading is reported, not loaded again: the database's rows are the service's now.
 /// </summary>
-public sealed partial class SeedDataLoader(NpgsqlDataSource dataSource, IEnumerable<ISeedData> seeds, ILogger<SeedDataLoader> logger)
+public sealed partial class SeedDataLoader(MigrationDataSource migrationDataSource, IEnumerable<ISeedData> seeds, ILogger<SeedDataLoader> logger)
 {
+    private readonly NpgsqlDataSource dataSource = migrationDataSource.DataSource;
+
     public async Task LoadAllAsync(CancellationToken cancellationToken)
     {
         foreach (var seed in seeds) await LoadAsync(seed, cancellationToken);
