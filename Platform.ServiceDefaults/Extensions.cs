@@ -108,6 +108,8 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // First, so that a write refused by any later middleware, or before its body decodes, is audited too.
+        app.UseAuditOfRefusalsBeforeTheCall();
         // A unary call whose gRPC frame is malformed is INVALID_ARGUMENT, before grpc-dotnet reads it.
         app.UseRequestFramingAsInvalidArgument();
         app.MapHealthChecks("/health");
