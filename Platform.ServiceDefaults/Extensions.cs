@@ -138,6 +138,8 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // First, so that a write refused by any later middleware, or before its body decodes, is audited too.
+        app.UseAuditOfRefusalsBeforeTheCall();
         // Who calls (a valid token's client, else nobody), then how often they may, then whether they may call the
         // method: so a flood of bad tokens is limited by address, and nothing of a refused call is read.
         app.UseAuthentication();

@@ -13,7 +13,8 @@ namespace Platform.ServiceDefaults.Audit;
 /// outermost interceptor, so it sees every outcome as the caller does: an accepted write's record is inserted by the
 /// write's own unit of work (<see cref="AuditScope"/>, <see cref="Platform.Data.Idempotency.IdempotentWrites"/>), so
 /// it commits with the write; a refusal (any status, whichever interceptor or handler raised it, after the write's
-/// transaction rolled back) is recorded here, in a transaction of its own.
+/// transaction rolled back) is recorded here, in a transaction of its own. Refusals before any interceptor runs are
+/// recorded by <see cref="RefusalsBeforeTheCall"/>.
 /// </summary>
 public sealed partial class AuditInterceptor(ILogger<AuditInterceptor> logger) : Interceptor
 {
@@ -26,7 +27,9 @@ public sealed partial class AuditInterceptor(ILogger<AuditInterceptor> logger) :
         if (request is not IMessage message || AuditedWrites.ShapeOf(message) is not { } shape)
             return await continuation(request, context);
 
-        var write = new AuditedWrite(ClientIdOf(context), context.Method, shape.Resource(message), shape.RequestId(message));
+        var http = context.GetHttpContext();
+        RefusalsBeforeTheCall.MarkIntercepted(http);
+        var write = new AuditedWrite(ClientIdOf(http.User), context.Method, shape.Resource(message), shape.RequestId(message));
         var scope = AuditScope.Begin(write);
         TResponse response;
         try
@@ -49,9 +52,8 @@ public sealed partial class AuditInterceptor(ILogger<AuditInterceptor> logger) :
     }
 
     /// <summary>The caller's client id: <c>client_id</c>, else <c>sub</c>, of an authenticated caller; else anonymous.</summary>
-    public static string ClientIdOf(ServerCallContext context)
+    public static string ClientIdOf(ClaimsPrincipal user)
     {
-        var user = context.GetHttpContext().User;
         if (user.Identity?.IsAuthenticated != true) return AuditedWrite.Anonymous;
         // JwtBearer maps `sub` to NameIdentifier unless told to keep claim names as issued.
         var id = user.FindFirstValue(ClientIdClaim) ?? user.FindFirstValue("sub") ?? user.FindFirstValue(ClaimTypes.NameIdentifier);

@@ -96,6 +96,25 @@ public sealed class AuditTrailTests(RegistryServiceFixture registry)
     }
 
     [Fact]
+    public async Task A_write_refused_before_its_body_decodes_is_recorded_with_its_method_and_status()
+    {
+        const string sql = """
+            SELECT count(*) FROM audit.records
+            WHERE method = $1 AND outcome = 'INVALID_ARGUMENT' AND resource = '' AND request_id = ''
+            """;
+        var before = await CountAsync(sql, Service + "MergePractices");
+        // successor (field 1) holding bytes that are not UTF-8: grpc-dotnet cannot decode the request at all.
+        byte[] body = [0x0A, 0x02, 0xC3, 0x28];
+        var raw = Marshallers.Create(bytes => bytes, bytes => bytes);
+        var method = new Method<byte[], byte[]>(MethodType.Unary, "llr.practices.v1.PracticeRegistryService", "MergePractices", raw, raw);
+
+        await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await registry.Channel.CreateCallInvoker()
+            .AsyncUnaryCall(method, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: Cancellation), body));
+
+        (await CountAsync(sql, Service + "MergePractices")).ShouldBe(before + 1);
+    }
+
+    [Fact]
     public async Task A_write_whose_transaction_fails_after_its_record_was_inserted_leaves_no_ok_record()
     {
         var request = new TransferPracticeRequest
