@@ -23,5 +23,5 @@ public static class AuditRows
 
     /// <summary>The one record an accepted, first-time write leaves.</summary>
     public static AuditRow Accepted(string method, string resource, string requestId) =>
-        new("anonymous", method, resource, requestId, "OK", Replay: false);
+        new(PlatformFixture.TestClient, method, resource, requestId, "OK", Replay: false);
 }

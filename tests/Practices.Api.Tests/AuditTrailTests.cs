@@ -115,6 +115,28 @@ public sealed class AuditTrailTests(RegistryServiceFixture registry)
     }
 
     [Fact]
+    public async Task A_write_refused_for_its_token_is_recorded_with_the_caller_and_status()
+    {
+        const string sql = "SELECT count(*) FROM audit.records WHERE method = $1 AND client_id = $2 AND outcome = $3";
+        var method = Service + "TransferPractice";
+        var request = new TransferPracticeRequest
+            { Name = "practices/LLR073", TargetPcn = "pcns/ch4-beacon", EffectiveDate = Date(2027, 4, 1), RequestId = NewRequestId() };
+        var deniedBefore = await CountAsync(sql, method, PlatformFixture.TestClient, "PERMISSION_DENIED");
+        var anonymousBefore = await CountAsync(sql, method, "anonymous", "UNAUTHENTICATED");
+
+        // A token of the right client without practices.write, then no token at all: neither call is let in.
+        var readOnly = new PracticeRegistryService.PracticeRegistryServiceClient(registry.AuthorizedCallsTo("practices", "practices.read"));
+        await RpcAssert.FailsWith(StatusCode.PermissionDenied, async () => await readOnly.TransferPracticeAsync(request));
+        var anonymous = new PracticeRegistryService.PracticeRegistryServiceClient(registry.AnonymousChannelTo("practices"));
+        await RpcAssert.FailsWith(StatusCode.Unauthenticated, async () => await anonymous.TransferPracticeAsync(request,
+            new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: Cancellation)));
+
+        (await CountAsync(sql, method, PlatformFixture.TestClient, "PERMISSION_DENIED")).ShouldBe(deniedBefore + 1);
+        (await CountAsync(sql, method, "anonymous", "UNAUTHENTICATED")).ShouldBe(anonymousBefore + 1);
+        (await AuditRows.OfRequestAsync(registry.Database, request.RequestId)).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_write_whose_transaction_fails_after_its_record_was_inserted_leaves_no_ok_record()
     {
         var request = new TransferPracticeRequest
@@ -190,7 +212,7 @@ public sealed class AuditTrailTests(RegistryServiceFixture registry)
         do
         {
             var page = await _client.ListAuditRecordsAsync(new ListAuditRecordsRequest
-                { Resource = "practices/LLR077", ClientId = "anonymous", PageSize = 2, PageToken = token });
+                { Resource = "practices/LLR077", ClientId = PlatformFixture.TestClient, PageSize = 2, PageToken = token });
             pages.Add(page);
             token = page.NextPageToken;
         }
@@ -200,7 +222,7 @@ public sealed class AuditTrailTests(RegistryServiceFixture registry)
         var records = pages.SelectMany(page => page.AuditRecords).ToList();
         records.Select(record => record.RequestId).ShouldBe(requestIds);
         records.ShouldAllBe(record => record.Outcome == Google.Rpc.Code.FailedPrecondition && record.Method == Service + "TransferPractice"
-            && record.ClientId == "anonymous" && !record.Replay);
+            && record.ClientId == PlatformFixture.TestClient && !record.Replay);
         records.Select(record => record.RecordTime.ToDateTimeOffset()).ShouldBeInOrder(SortDirection.Descending);
 
         // [start, end): from the fourth newest up to, not including, the newest.
