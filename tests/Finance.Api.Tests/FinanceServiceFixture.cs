@@ -32,6 +32,9 @@ public sealed class FinanceServiceFixture : PlatformFixture
     // Finance and what it waits for: postgres, messaging and the registry.
     protected override string Services => "finance";
 
+    /// <summary>What identity issued and what Finance obtained (<see cref="ServiceIdentityTests"/>).</summary>
+    protected override IReadOnlyList<string> KeptConsoleLogs => ["identity", "finance"];
+
     public async Task<long> CountAsync(string sql, params object[] parameters)
     {
         await using var command = Database.CreateCommand(sql);

@@ -42,6 +42,19 @@ public sealed class ManifestTests
 
             // Finance finds the registry by service discovery.
             resources["finance"]!["env"]!["services__practices__grpc__0"]!.GetValue<string>().ShouldBe("{practices.bindings.grpc.url}");
+
+            // The token service, its database, and what each service is told of it; secrets only as mounted files.
+            var identity = resources["identity"]!;
+            identity["type"]!.GetValue<string>().ShouldBe("project.v0");
+            identity["env"]!["ConnectionStrings__identitydb"]!.GetValue<string>().ShouldBe("{identitydb.connectionString}");
+            identity["env"]!["Identity__Issuer"]!.GetValue<string>().ShouldBe("{identity.bindings.http.url}");
+            identity["env"]!["Identity__Clients__developer__SecretFile"]!.GetValue<string>().ShouldBe("/run/secrets/identity-client-developer");
+            foreach (var service in new[] { "practices", "finance" })
+            {
+                resources[service]!["env"]!["Identity__Authority"]!.GetValue<string>().ShouldBe("{identity.bindings.http.url}");
+                resources[service]!["env"]!["Identity__Audience"]!.GetValue<string>().ShouldBe(service);
+            }
+            resources["finance"]!["env"]!["Identity__Client__Id"]!.GetValue<string>().ShouldBe("finance");
         }
         finally
         {

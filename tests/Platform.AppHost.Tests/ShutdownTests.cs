@@ -11,7 +11,7 @@ namespace Platform.AppHost.Tests;
 /// </summary>
 public sealed class ShutdownTests(ITestOutputHelper output)
 {
-    private static readonly string[] Expected = ["postgres", "beam.smp", "epmd", "dcp", "Practices.Api", "Finance.Api"];
+    private static readonly string[] Expected = ["postgres", "beam.smp", "epmd", "dcp", "Identity.Api", "Practices.Api", "Finance.Api"];
 
     [Fact]
     public async Task Sigterm_to_the_process_group_stops_every_process_and_PostgreSQL_cleanly()

@@ -46,6 +46,12 @@ public class PlatformFixture : IAsyncLifetime
     /// </summary>
     protected virtual bool DurableDatabase => false;
 
+    /// <summary>The resources whose console log the fixture keeps from the start, for <see cref="ConsoleLineAsync"/>.</summary>
+    protected virtual IReadOnlyList<string> KeptConsoleLogs => [];
+
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _consoleLogs = new();
+    private readonly CancellationTokenSource _stopWatching = new();
+
     /// <summary>Changes to the platform before it is built, such as a service's environment.</summary>
     protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
     {
@@ -84,6 +90,7 @@ public class PlatformFixture : IAsyncLifetime
         if (WithDashboard) ExportToTheDashboardsRandomisedPort(builder);
         else ExportNoTelemetry(builder);
         var app = await builder.BuildAsync(timeout.Token);
+        KeepConsoleLogs(app);
         try
         {
             await app.StartAsync(timeout.Token);
@@ -146,6 +153,49 @@ public class PlatformFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Watches the console log of each kept resource from its start. Logs are kept under each process's own id (a
+    /// project's replica is "identity-abcd1234"), which is known once it is created, so the watching starts there.
+    /// </summary>
+    private void KeepConsoleLogs(DistributedApplication app)
+    {
+        if (KeptConsoleLogs.Count == 0) return;
+        foreach (var resource in KeptConsoleLogs) _consoleLogs.TryAdd(resource, new ConcurrentQueue<string>());
+        var watched = new ConcurrentDictionary<string, bool>();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var change in app.ResourceNotifications.WatchAsync(_stopWatching.Token))
+                {
+                    if (_consoleLogs.TryGetValue(change.Resource.Name, out var log) && watched.TryAdd(change.ResourceId, true))
+                    {
+                        _ = Task.Run(() => CopyConsoleLog(app, change.ResourceId, log));
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The fixture is done.
+            }
+        });
+    }
+
+    private async Task CopyConsoleLog(DistributedApplication app, string resourceId, ConcurrentQueue<string> log)
+    {
+        try
+        {
+            await foreach (var lines in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resourceId).WithCancellation(_stopWatching.Token))
+            {
+                foreach (var line in lines) log.Enqueue(line.Content);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The fixture is done.
+        }
+    }
+
     /// <summary>The folder holding every server's throw-away data (<c>Platform:StateDirectory</c>).</summary>
     public string StateDirectory => _state?.FullName ?? throw new InvalidOperationException($"{GetType().Name} has not been initialised.");
 
@@ -190,6 +240,20 @@ public class PlatformFixture : IAsyncLifetime
             // Plain HTTP/2 to the local platform; a bearer token is sent over it only in tests.
             UnsafeUseInsecureChannelCallCredentials = true,
         }));
+
+    /// <summary>
+    /// The first line of the resource's console log that <paramref name="matches"/>, waiting up to
+    /// <paramref name="patience"/> for it. The resource must be among <see cref="KeptConsoleLogs"/>: Aspire hands a
+    /// log only to those watching it as it is written, so the fixture watches those from the start.
+    /// </summary>
+    public Task<string> ConsoleLineAsync(string resource, Func<string, bool> matches, TimeSpan patience)
+    {
+        var log = _consoleLogs.TryGetValue(resource, out var kept)
+            ? kept
+            : throw new InvalidOperationException($"{GetType().Name} keeps no console log of {resource}: add it to {nameof(KeptConsoleLogs)}.");
+        return Eventually.Until(() => Task.FromResult(log.FirstOrDefault(matches)), line => line is not null,
+            $"a line of {resource}'s console log that matches", patience)!;
+    }
 
     /// <summary>A service's own database, to check what a write left behind (the outbox, for one).</summary>
     public NpgsqlDataSource DatabaseOf(string connectionName) =>
@@ -238,6 +302,8 @@ public class PlatformFixture : IAsyncLifetime
 
     public virtual async ValueTask DisposeAsync()
     {
+        await _stopWatching.CancelAsync();
+        _stopWatching.Dispose();
         foreach (var channel in _channels.Values) channel.Dispose();
         _tokens?.Dispose();
         foreach (var database in _databases.Values) await database.DisposeAsync();

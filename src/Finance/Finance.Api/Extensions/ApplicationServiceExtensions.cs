@@ -9,7 +9,6 @@ using Platform.Data.Idempotency;
 using Platform.Data.Migrations;
 using Platform.Data.Seeding;
 using Platform.Messaging;
-using Platform.ServiceDefaults.Security;
 using RegistryClient = Llr.Practices.V1.PracticeRegistryService.PracticeRegistryServiceClient;
 
 namespace Finance.Api.Extensions;
@@ -37,10 +36,10 @@ public static class ApplicationServiceExtensions
             bus.AddConsumer<PracticesMergedConsumer>().Endpoint(InRegistryOrder);
         });
 
-        // The registry, found by service discovery: "_grpc.practices" is its endpoint named "grpc". Finance calls it as
-        // its own client, which may only read.
+        // The registry, found by service discovery: "_grpc.practices" is its endpoint named "grpc".
+        // It calls as its own client of the token service, which may only read the registry.
         builder.Services.AddGrpcClient<RegistryClient>(client => client.Address = new Uri("http://_grpc.practices"))
-            .WithServiceToken("practices.read");
+            .AddClientCredentials(builder, "practices.read");
         builder.Services.AddSingleton<PopulationCopyReadiness>();
         builder.Services.AddHostedService<RegistryBootstrap>();
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("population-copy",

@@ -13,7 +13,8 @@ namespace Identity.Api.Application;
 /// <c>aud: practices</c>), and the client's id as <c>client_id</c> and <c>sub</c>. A scope the client was not given
 /// is <c>invalid_scope</c>, the error RFC 6749 (5.2) names for it.
 /// </summary>
-public sealed class ClientCredentialsGrant(IOpenIddictApplicationManager applications) : IOpenIddictServerHandler<HandleTokenRequestContext>
+public sealed partial class ClientCredentialsGrant(IOpenIddictApplicationManager applications, ILogger<ClientCredentialsGrant> logger)
+    : IOpenIddictServerHandler<HandleTokenRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<HandleTokenRequestContext>()
@@ -54,5 +55,10 @@ public sealed class ClientCredentialsGrant(IOpenIddictApplicationManager applica
         identity.SetResources(scopes.Select(PlatformScopes.AudienceOf).Distinct(StringComparer.Ordinal));
         identity.SetDestinations(_ => [Destinations.AccessToken]);
         context.SignIn(new ClaimsPrincipal(identity));
+        // Who was given what, for SREs following a call (never the token itself).
+        LogIssued(clientId, string.Join(' ', scopes));
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Access token issued to client {ClientId} for scopes {Scopes}")]
+    private partial void LogIssued(string clientId, string scopes);
 }
