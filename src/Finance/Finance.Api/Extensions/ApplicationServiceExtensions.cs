@@ -9,7 +9,6 @@ using Platform.Data.Idempotency;
 using Platform.Data.Migrations;
 using Platform.Data.Seeding;
 using Platform.Messaging;
-using Platform.ServiceDefaults.Security;
 using RegistryClient = Llr.Practices.V1.PracticeRegistryService.PracticeRegistryServiceClient;
 
 namespace Finance.Api.Extensions;
