@@ -96,8 +96,6 @@ public sealed class RestartTests(IdentityServiceFixture fixture)
     /// <summary>Runs one of identity's commands in the AppHost (as from the dashboard); they restart it.</summary>
     private async Task RunCommand(string command)
     {
-        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync("identity", command, TestContext.Current.CancellationToken);
-        result.Success.ShouldBeTrue(result.Message);
-        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("identity", TestContext.Current.CancellationToken);
+        await fixture.RunRestartingCommandAsync("identity", command, TestContext.Current.CancellationToken);
     }
 }

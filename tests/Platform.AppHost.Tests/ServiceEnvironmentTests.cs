@@ -22,7 +22,7 @@ public sealed class ServiceEnvironmentTests
         var state = Directory.CreateTempSubdirectory("llr-environment-");
         try
         {
-            foreach (var environment in await EnvironmentsAsync(state.FullName, $"--environment={appHost}"))
+            foreach (var environment in (await EnvironmentsAsync(state.FullName, $"--environment={appHost}")).Values)
             {
                 environment["DOTNET_ENVIRONMENT"].ShouldBe(services);
                 environment["ASPNETCORE_ENVIRONMENT"].ShouldBe(services);
@@ -43,12 +43,14 @@ public sealed class ServiceEnvironmentTests
         {
             var environments = await EnvironmentsAsync(state.FullName);
             var secrets = StateSecrets.In(state.FullName);
-            // Each database's two roles, each service's broker password and page-token key, the PostgreSQL superuser and
-            // the broker's administrator.
-            secrets.Count.ShouldBe(10, string.Join(", ", secrets.Select(secret => secret.File)));
-            foreach (var environment in environments)
+            // Each database's two roles (3 databases), each service's page-token key (3) and broker password (2), the
+            // PostgreSQL superuser and the broker's administrator, and the token service's clients' secrets.
+            secrets.Count.ShouldBeGreaterThanOrEqualTo(15, string.Join(", ", secrets.Select(secret => secret.File)));
+            secrets.ShouldContain(secret => secret.File.EndsWith("developer.secret", StringComparison.Ordinal));
+            foreach (var (service, environment) in environments)
             {
-                environment["Messaging__PasswordFile"].ShouldStartWith(state.FullName);
+                // The token service uses no broker.
+                if (service != "identity") environment["Messaging__PasswordFile"].ShouldStartWith(state.FullName);
                 environment["PageTokens__SigningKeyFile"].ShouldStartWith(state.FullName);
                 environment.Single(variable => variable.Key.EndsWith("db", StringComparison.Ordinal)).Value.ShouldContain("Passfile=");
                 foreach (var (name, value) in environment)
@@ -65,16 +67,16 @@ public sealed class ServiceEnvironmentTests
     }
 
     /// <summary>Builds the AppHost (without starting it) and reads every service's environment.</summary>
-    private static async Task<IReadOnlyList<Dictionary<string, string>>> EnvironmentsAsync(string stateDirectory, params string[] settings)
+    private static async Task<IReadOnlyDictionary<string, Dictionary<string, string>>> EnvironmentsAsync(string stateDirectory, params string[] settings)
     {
         await using var app = await AppHostRuns.BuildAsync([$"--Platform:StateDirectory={stateDirectory}", .. settings]);
-        var environments = new List<Dictionary<string, string>>();
+        var environments = new Dictionary<string, Dictionary<string, string>>();
         foreach (var service in app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>())
         {
-            environments.Add(await AppHostRuns.EnvironmentOfAsync(service));
+            environments[service.Name] = await AppHostRuns.EnvironmentOfAsync(service);
         }
 
-        environments.Count.ShouldBe(2);
+        environments.Keys.ShouldBe(["identity", "practices", "finance"], ignoreOrder: true);
         return environments;
     }
 }

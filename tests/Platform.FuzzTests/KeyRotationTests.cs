@@ -24,9 +24,7 @@ public sealed class KeyRotationTests(FuzzFixture platform)
         var finance = new Llr.Finance.V1.FinanceService.FinanceServiceClient(platform.AnonymousChannelTo("finance"));
         await finance.GetFinancialYearAsync(new Llr.Finance.V1.GetFinancialYearRequest { Name = "financialYears/2021-22" }, With(before));
 
-        var result = await platform.App.ResourceCommands.ExecuteCommandAsync("identity", SigningKeyCommands.Rotate, TestContext.Current.CancellationToken);
-        result.Success.ShouldBeTrue(result.Message);
-        await platform.App.ResourceNotifications.WaitForResourceHealthyAsync("identity", TestContext.Current.CancellationToken);
+        await platform.RunRestartingCommandAsync("identity", SigningKeyCommands.Rotate, TestContext.Current.CancellationToken);
         var after = await FreshTokenAsync();
         KeyId(after).ShouldNotBe(KeyId(before));
 

@@ -32,6 +32,9 @@ public sealed class GuardedHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.AddServiceDefaults();
+        // Every platform service has its database (the audit trail's store needs one); this stand-in never opens it,
+        // having no write RPC.
+        builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create("Host=127.0.0.1;Port=1"));
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapGrpcService<Guarded>();

@@ -271,6 +271,19 @@ public class PlatformFixture : IAsyncLifetime
     }
 
     /// <summary>
+    /// Runs a command that restarts the resource (as from the dashboard) and returns once it is healthy again. It waits
+    /// for Running first: just after the restart, the snapshot of the process that was stopped (Exited) can still be
+    /// the latest, and Aspire's wait for health takes that for a failed start.
+    /// </summary>
+    public async Task RunRestartingCommandAsync(string resource, string command, CancellationToken cancellationToken = default)
+    {
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command, cancellationToken);
+        if (!result.Success) throw new InvalidOperationException($"{command} on {resource} failed: {result.Message}");
+        await App.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.Running, cancellationToken);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
+    }
+
+    /// <summary>
     /// Runs the command and waits for the state it leads to. The orchestrator can report a stop as failed when the
     /// process takes longer to exit than it waits (a service's graceful shutdown on a busy machine) although it does
     /// exit; so the state, not the report, decides, with a minute's patience.
