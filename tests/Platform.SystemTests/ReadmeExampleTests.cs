@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Platform.Testing;
 using Shouldly;
 
 namespace Platform.SystemTests;
@@ -26,6 +27,16 @@ public sealed partial class ReadmeExampleTests(SystemFixture platform)
             .Replace("http://localhost:5121", Origin("identity", "http"), StringComparison.Ordinal)
             .Replace("http://127.0.0.1:5102", Origin("practices", "grpc"), StringComparison.Ordinal)
             .Replace("http://127.0.0.1:5112", Origin("finance", "grpc"), StringComparison.Ordinal);
+        // Other tests of this assembly restart PostgreSQL; the token service's first request after that can fail on a
+        // pooled connection the restart broke. A developer's platform has just started: so does this one, for the README.
+        await Eventually.Until(async () =>
+        {
+            using var answer = await platform.Tokens.RequestAsync(PlatformFixture.TestClient,
+                await File.ReadAllTextAsync(Path.Combine(platform.StateDirectory, "identity", "clients", $"{PlatformFixture.TestClient}.secret")),
+                "practices.read");
+            return answer.IsSuccessStatusCode;
+        }, ok => ok, "the token service answering", TimeSpan.FromSeconds(60));
+
         var work = Directory.CreateTempSubdirectory("llr-readme-");
         try
         {
