@@ -5,6 +5,7 @@ using Grpc.Core.Interceptors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Platform.Data.Audit;
+using Platform.ServiceDefaults.Security;
 
 namespace Platform.ServiceDefaults.Audit;
 
@@ -18,9 +19,6 @@ namespace Platform.ServiceDefaults.Audit;
 /// </summary>
 public sealed partial class AuditInterceptor(ILogger<AuditInterceptor> logger) : Interceptor
 {
-    /// <summary>The claim naming the OAuth client (RFC 9068); <c>sub</c> where a token has none.</summary>
-    public const string ClientIdClaim = "client_id";
-
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -52,13 +50,7 @@ public sealed partial class AuditInterceptor(ILogger<AuditInterceptor> logger) :
     }
 
     /// <summary>The caller's client id: <c>client_id</c>, else <c>sub</c>, of an authenticated caller; else anonymous.</summary>
-    public static string ClientIdOf(ClaimsPrincipal user)
-    {
-        if (user.Identity?.IsAuthenticated != true) return AuditedWrite.Anonymous;
-        // JwtBearer maps `sub` to NameIdentifier unless told to keep claim names as issued.
-        var id = user.FindFirstValue(ClientIdClaim) ?? user.FindFirstValue("sub") ?? user.FindFirstValue(ClaimTypes.NameIdentifier);
-        return string.IsNullOrEmpty(id) ? AuditedWrite.Anonymous : id;
-    }
+    public static string ClientIdOf(ClaimsPrincipal user) => user.ClientId() is { Length: > 0 } id ? id : AuditedWrite.Anonymous;
 
     private async Task RecordAsync(ServerCallContext context, AuditedWrite write, string outcome)
     {
