@@ -27,15 +27,19 @@ public sealed class StalledDatabaseTests(SystemFixture platform, ITestOutputHelp
 
         // The whole server: the postmaster and every backend (each connection has its own process).
         var server = new[] { postmaster }.Concat(LinuxProcesses.DescendantsOf(postmaster).Select(p => p.Pid)).ToList();
-        server.ForEach(pid => LinuxProcesses.Signal("STOP", pid).ShouldBe(0));
         try
         {
+            // A backend may exit between the listing and its signal (a connection closing): only the postmaster must stop.
+            // Inside the try, so whatever was stopped is always continued.
+            var stopped = server.Select(pid => (pid, LinuxProcesses.Signal("STOP", pid))).ToList();
+            stopped.Single(result => result.pid == postmaster).Item2.ShouldBe(0);
             await ShouldAnswerUnavailableAsync(async () => await registry.GetPcnAsync(new GetPcnRequest { Name = "pcns/salutem" }));
             await ShouldAnswerUnavailableAsync(async () => await finance.GetPcnAllocationAsync(new GetPcnAllocationRequest { Name = "pcns/salutem/allocations/2021-22" }));
         }
         finally
         {
-            server.ForEach(pid => LinuxProcesses.Signal("CONT", pid).ShouldBe(0));
+            var continued = server.Select(pid => (pid, LinuxProcesses.Signal("CONT", pid))).ToList();
+            continued.Single(result => result.pid == postmaster).Item2.ShouldBe(0);
         }
 
         await Eventually.Until(async () =>
