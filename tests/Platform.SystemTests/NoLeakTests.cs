@@ -143,7 +143,7 @@ public sealed class NoLeakTests(SystemFixture platform)
     private static string ProcessEnvironments()
     {
         var text = new StringBuilder();
-        foreach (var process in LinuxProcesses.StartedByAppHost(Environment.ProcessId))
+        foreach (var process in LinuxProcesses.StartedByOrchestratorOf(Environment.ProcessId))
         {
             try
             {

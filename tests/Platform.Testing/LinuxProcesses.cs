@@ -40,11 +40,17 @@ public static class LinuxProcesses
     /// Everything an AppHost started: its own descendants, and those of the orchestrator (DCP), which detaches from
     /// the AppHost's tree and is found by the AppHost it watches (<c>dcp start-apiserver --monitor &lt;pid&gt;</c>).
     /// </summary>
-    public static IReadOnlyList<Identity> StartedByAppHost(int appHost)
+    public static IReadOnlyList<Identity> StartedByAppHost(int appHost) => [.. DescendantsOf(appHost), .. StartedByOrchestratorOf(appHost)];
+
+    /// <summary>
+    /// The orchestrator (DCP) of an AppHost and every process it started: the platform's processes alone when the
+    /// AppHost runs inside a test, whose other children (a shell, kill, npx) are the test's own.
+    /// </summary>
+    public static IReadOnlyList<Identity> StartedByOrchestratorOf(int appHost)
     {
         var orchestrators = AllPids().Where(pid => CommandLine(pid) is { } arguments
             && arguments.Contains("dcp") && arguments.Contains("--monitor") && arguments[arguments.IndexOf("--monitor") + 1] == appHost.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return [.. DescendantsOf(appHost), .. orchestrators.SelectMany(pid => (Read(pid) is { } dcp ? [dcp] : Array.Empty<Identity>()).Concat(DescendantsOf(pid)))];
+        return [.. orchestrators.SelectMany(pid => (Read(pid) is { } dcp ? [dcp] : Array.Empty<Identity>()).Concat(DescendantsOf(pid)))];
     }
 
     private static List<string>? CommandLine(int pid)

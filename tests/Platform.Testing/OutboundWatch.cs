@@ -8,8 +8,10 @@ namespace Platform.Testing;
 /// <summary>
 /// Watches for anything the platform sends beyond the machine: a proxy the services are pointed at
 /// (<see cref="ProxyEnvironment"/>), which records every request that reaches it, and a scan of the TCP sockets of
-/// every process the AppHost started (/proc/&lt;pid&gt;/fd against /proc/net/tcp and tcp6), a few times a second,
-/// which records every connection to an address outside 127.0.0.0/8 and ::1, whatever a proxy setting says.
+/// every process the AppHost's orchestrator started (/proc/&lt;pid&gt;/fd against /proc/net/tcp and tcp6), a few
+/// times a second, which records every connection to an address outside 127.0.0.0/8 and ::1, whatever a proxy
+/// setting says. Processes a test starts itself are not the platform's and not watched (the README test fetches buf
+/// with npx).
 /// </summary>
 public sealed class OutboundWatch : IAsyncDisposable
 {
@@ -106,7 +108,7 @@ public sealed class OutboundWatch : IAsyncDisposable
     private void ScanOnce(int appHost)
     {
         var connections = Connections();
-        foreach (var process in LinuxProcesses.StartedByAppHost(appHost))
+        foreach (var process in LinuxProcesses.StartedByOrchestratorOf(appHost))
         {
             foreach (var inode in SocketInodes(process.Pid))
             {
