@@ -40,6 +40,43 @@ public sealed class OutboxTests(MessagingFixture servers)
     }
 
     [Fact]
+    public async Task Rows_published_several_at_once_each_reach_the_consumer_once_across_a_broker_outage()
+    {
+        await using var service = await MessagingTestHost.StartAsync(servers, bus => bus.AddConsumer<BrokerOutageConsumer>(),
+            new Dictionary<string, string?> { ["Messaging:OutboxPublishesInFlight"] = "8" });
+        var keys = new List<Guid>();
+        async Task WriteAsync(string note)
+        {
+            var key = Guid.NewGuid();
+            keys.Add(key);
+            await service.WriteAsync(new BrokerOutageEvent(key, note));
+        }
+
+        for (var i = 0; i < 20; i++) await WriteAsync("before the outage");
+        try
+        {
+            await servers.StopAsync("messaging", TestContext.Current.CancellationToken);
+            for (var i = 0; i < 20; i++) await WriteAsync("during the outage");
+
+            // Whole windows failed, each row with its error, none given up.
+            await Eventually.Until(
+                () => service.ScalarAsync<long>("SELECT count(*) FROM messaging.outbox WHERE last_error IS NOT NULL AND dispatched_at IS NULL", Guid.Empty),
+                failed => failed >= 8, "a failed window", Delivery);
+        }
+        finally
+        {
+            await servers.StartAsync("messaging", TestContext.Current.CancellationToken);
+        }
+
+        for (var i = 0; i < 20; i++) await WriteAsync("after the outage");
+        await Eventually.Until(
+            () => service.ScalarAsync<long>("SELECT count(*) FROM handled", Guid.Empty), count => count >= keys.Count, "every event", Delivery);
+
+        foreach (var key in keys) (await service.CountHandledAsync(key)).ShouldBe(1);
+        (await service.ScalarAsync<long>("SELECT count(*) FROM messaging.outbox WHERE dispatched_at IS NULL", Guid.Empty)).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Rolled_back_transaction_publishes_nothing()
     {
         await using var service = await MessagingTestHost.StartAsync(servers, bus => bus.AddConsumer<RollbackConsumer>());

@@ -99,7 +99,8 @@ public static class MessagingExtensions
 
                 // A database that is down (restarting, failing over) is no fault of the message, and parking the
                 // message would leave the consumer's state missing it for good. So it is retried for as long as the
-                // outage lasts, holding its place in the queue so that later events cannot overtake it.
+                // outage lasts, holding its place in the queue (on an endpoint that takes one message at a time, later
+                // events cannot overtake it).
                 rabbit.UseMessageRetry(retry =>
                 {
                     retry.Exponential(int.MaxValue, options.RetryMinInterval, options.RetryMaxInterval, options.RetryMinInterval);

@@ -27,6 +27,15 @@ public sealed class MessagingOptions
     /// <summary>Rows relayed per dispatcher transaction.</summary>
     public int OutboxBatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// How many rows the relay publishes at once. 1, the default, keeps insertion order on the broker: each row waits
+    /// for the confirm of the one before, and each confirm waits for the broker to sync that one message to disk, so
+    /// the relay moves about one row per sync. More lets the broker confirm them together, but publishes started
+    /// together may reach the queue in any order: only for events whose consumers do not depend on their order (the
+    /// registry's carry versions for that).
+    /// </summary>
+    public int OutboxPublishesInFlight { get; set; } = 1;
+
     /// <summary>Fallback sweep for when a NOTIFY was missed (listener reconnecting, another instance committing).</summary>
     public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -44,7 +44,9 @@ public sealed class MessagingTestHost : IAsyncDisposable
     public string QueueNameOf<TConsumer>() where TConsumer : class, IConsumer =>
         Host.Services.GetRequiredService<IEndpointNameFormatter>().Consumer<TConsumer>();
 
-    public static async Task<MessagingTestHost> StartAsync(MessagingFixture servers, Action<IBusRegistrationConfigurator> configureConsumers)
+    /// <param name="settings">Configuration on top of the test defaults (e.g. "Messaging:OutboxPublishesInFlight").</param>
+    public static async Task<MessagingTestHost> StartAsync(MessagingFixture servers, Action<IBusRegistrationConfigurator> configureConsumers,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var serviceName = $"test-{Guid.NewGuid():N}"[..17];
         var connectionString = await servers.CreateDatabaseAsync(serviceName.Replace('-', '_'));
@@ -64,14 +66,14 @@ public sealed class MessagingTestHost : IAsyncDisposable
             await command.ExecuteNonQueryAsync();
         }
 
-        return await StartAsync(servers, serviceName, connectionString, configureConsumers);
+        return await StartAsync(servers, serviceName, connectionString, configureConsumers, settings);
     }
 
     /// <summary>A second instance of the same service: same database, same queues, its own dispatcher.</summary>
-    public Task<MessagingTestHost> StartReplicaAsync() => StartAsync(_servers, ServiceName, _connectionString, configureConsumers: null);
+    public Task<MessagingTestHost> StartReplicaAsync() => StartAsync(_servers, ServiceName, _connectionString, configureConsumers: null, settings: null);
 
-    private static async Task<MessagingTestHost> StartAsync(
-        MessagingFixture servers, string serviceName, string connectionString, Action<IBusRegistrationConfigurator>? configureConsumers)
+    private static async Task<MessagingTestHost> StartAsync(MessagingFixture servers, string serviceName, string connectionString,
+        Action<IBusRegistrationConfigurator>? configureConsumers, IReadOnlyDictionary<string, string?>? settings)
     {
         var dataSource = NpgsqlDataSource.Create(connectionString);
 
@@ -92,6 +94,7 @@ public sealed class MessagingTestHost : IAsyncDisposable
             ["Messaging:OutboxPublishTimeout"] = "00:00:03",
             ["Messaging:OutboxMaxBackoff"] = "00:00:01",
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.AddProvider(new XunitLoggerProvider(TestContext.Current.TestOutputHelper!));
 
         // Platform.Data registers the service's data source in production.

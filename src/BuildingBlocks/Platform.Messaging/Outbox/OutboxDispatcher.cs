@@ -13,7 +13,8 @@ namespace Platform.Messaging.Outbox;
 /// <summary>
 /// Relays committed outbox rows to RabbitMQ in insertion order, marking each dispatched only after the broker has
 /// confirmed it (MassTransit's publisher confirms). Delivery is at-least-once: a crash between the confirm and the
-/// commit re-sends rows, which the consumers' inbox absorbs because the MessageId is the row id.
+/// commit re-sends rows, which the consumers' inbox absorbs because the MessageId is the row id. A service whose
+/// consumers do not need the order may publish several rows at once (<see cref="MessagingOptions.OutboxPublishesInFlight"/>).
 /// </summary>
 /// <remarks>
 /// One instance per database relays at a time (a transaction-scoped advisory lock), which is what keeps the order
@@ -126,21 +127,21 @@ internal sealed partial class OutboxDispatcher(
         // Confirmed rows are marked together, in one round trip, when the batch ends or a publish fails: the lock and
         // the open transaction keep them claimed meanwhile, and a crash before the commit only re-sends them.
         var confirmed = new List<Guid>(rows.Count);
-        foreach (var row in rows)
+        foreach (var window in rows.Chunk(Math.Max(1, _options.OutboxPublishesInFlight)))
         {
-            var error = await PublishAsync(row, cancellationToken);
-            if (error is null)
-            {
-                confirmed.Add(row.Id);
-                continue;
-            }
+            var errors = await Task.WhenAll(window.Select(row => PublishAsync(row, cancellationToken)));
+            confirmed.AddRange(window.Where((_, index) => errors[index] is null).Select(row => row.Id));
+            if (errors.All(error => error is null)) continue;
 
-            // Keep what was sent before the failure, and the failure itself; leave the rest for the retry.
+            // Keep what was sent, and each failure; leave the rest for the retry.
             await MarkDispatchedAsync(confirmed, connection, transaction, cancellationToken);
-            await using var failed = new NpgsqlCommand(MarkFailedSql, connection, transaction);
-            failed.Parameters.AddWithValue("id", row.Id);
-            failed.Parameters.AddWithValue("error", error);
-            await failed.ExecuteNonQueryAsync(cancellationToken);
+            foreach (var (row, error) in window.Zip(errors).Where(sent => sent.Second is not null))
+            {
+                await using var failed = new NpgsqlCommand(MarkFailedSql, connection, transaction);
+                failed.Parameters.AddWithValue("id", row.Id);
+                failed.Parameters.AddWithValue("error", error!);
+                await failed.ExecuteNonQueryAsync(cancellationToken);
+            }
             await transaction.CommitAsync(cancellationToken);
             return BatchOutcome.Failed;
         }

@@ -26,14 +26,14 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<FinanceStore>();
         builder.Services.AddSingleton<ClosedYearStore>();
 
-        // The registry's events share one queue, handled one at a time, so they are applied in the order the
-        // registry published them: each carries the affected PCNs as they stood after its write, and a later
-        // write's picture must not be overwritten by an earlier one's.
+        // The registry's events share one queue. Each carries the affected PCNs' versions, and a timeline applies
+        // only where no newer version stands (RegistryEventApplier), under a lock per PCN taken in id order, so they
+        // may be applied several at once, in any order: PostgreSQL then syncs their commits together.
         builder.AddMessaging(configureConsumers: bus =>
         {
-            bus.AddConsumer<PracticeTransferredConsumer>().Endpoint(InRegistryOrder);
-            bus.AddConsumer<ListSizeRecordedConsumer>().Endpoint(InRegistryOrder);
-            bus.AddConsumer<PracticesMergedConsumer>().Endpoint(InRegistryOrder);
+            bus.AddConsumer<PracticeTransferredConsumer>().Endpoint(RegistryEvents);
+            bus.AddConsumer<ListSizeRecordedConsumer>().Endpoint(RegistryEvents);
+            bus.AddConsumer<PracticesMergedConsumer>().Endpoint(RegistryEvents);
         });
 
         // The registry, found by service discovery: "_grpc.practices" is its endpoint named "grpc".
@@ -56,10 +56,10 @@ public static class ApplicationServiceExtensions
         return builder;
     }
 
-    private static void InRegistryOrder(IEndpointRegistrationConfigurator endpoint)
+    private static void RegistryEvents(IEndpointRegistrationConfigurator endpoint)
     {
         endpoint.Name = "finance-registry-events";
-        endpoint.ConcurrentMessageLimit = 1;
+        endpoint.ConcurrentMessageLimit = 8;
     }
 
     public static WebApplication MapApplicationEndpoints(this WebApplication app)
