@@ -65,6 +65,7 @@ public static class TokenValidation
         var clockSkew = Duration(configuration, ClockSkewSetting, DefaultClockSkew, allowZero: true);
         var keyRefreshInterval = Duration(configuration, KeyRefreshIntervalSetting, DefaultKeyRefreshInterval, allowZero: false);
 
+        var validated = new ValidatedTokens(clockSkew);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
             options.Authority = authority;
@@ -97,9 +98,14 @@ public static class TokenValidation
                 OnMessageReceived = context =>
                 {
                     var header = context.Request.Headers.Authorization.ToString();
-                    if (header.Length > MaxTokenLength + "Bearer ".Length) context.Fail(new TokenTooLongException());
-                    return Task.CompletedTask;
+                    if (header.Length > MaxTokenLength + "Bearer ".Length)
+                    {
+                        context.Fail(new TokenTooLongException());
+                        return Task.CompletedTask;
+                    }
+                    return validated.OnMessageReceivedAsync(context);
                 },
+                OnTokenValidated = validated.OnTokenValidatedAsync,
             };
         });
         // After JwtBearer's own post-configuration, which creates the configuration manager that fetches the keys.

@@ -123,8 +123,10 @@ public sealed class AccessTests : IAsyncLifetime
     public async Task A_rotated_signing_key_is_fetched_when_a_token_names_it()
     {
         await using var host = await GuardedHost.StartAsync(_authority, new Dictionary<string, string?> { ["Identity:KeyRefreshInterval"] = "00:00:01" });
-        (await host.Client.ReadAsync(new Ping(), GuardedHost.With(Token("guarded.read")))).ShouldNotBeNull();
+        // Passed once, so the service keeps it as validated: that must not outlive the keys it was checked with.
         var old = Token("guarded.read");
+        (await host.Client.ReadAsync(new Ping(), GuardedHost.With(old))).ShouldNotBeNull();
+        (await host.Client.ReadAsync(new Ping(), GuardedHost.With(old))).ShouldNotBeNull();
 
         _authority.RotateKey();
         var rotated = Token("guarded.read");
@@ -146,6 +148,21 @@ public sealed class AccessTests : IAsyncLifetime
         // The token service published only its new key: tokens signed by the old one no longer pass.
         var error = await Should.ThrowAsync<RpcException>(async () => await host.Client.ReadAsync(new Ping(), GuardedHost.With(old)));
         error.StatusCode.ShouldBe(StatusCode.Unauthenticated);
+    }
+
+    [Fact]
+    public async Task A_token_that_passed_stops_passing_when_it_expires()
+    {
+        await using var host = await GuardedHost.StartAsync(_authority, new Dictionary<string, string?> { ["Identity:ClockSkew"] = "00:00:00" });
+        var token = _authority.Issue(GuardedHost.Audience, ["guarded.read"], lifetime: TimeSpan.FromSeconds(3));
+        (await host.Client.ReadAsync(new Ping(), GuardedHost.With(token))).ShouldNotBeNull();
+        (await host.Client.ReadAsync(new Ping(), GuardedHost.With(token))).ShouldNotBeNull();
+
+        await Task.Delay(TimeSpan.FromSeconds(3.5), TestContext.Current.CancellationToken);
+
+        var error = await Should.ThrowAsync<RpcException>(async () => await host.Client.ReadAsync(new Ping(), GuardedHost.With(token)));
+        error.StatusCode.ShouldBe(StatusCode.Unauthenticated);
+        error.Status.Detail.ShouldBe("Unauthenticated: access token expired.");
     }
 
     [Fact]
