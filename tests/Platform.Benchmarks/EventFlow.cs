@@ -5,7 +5,8 @@ namespace Platform.Benchmarks;
 
 /// <summary>
 /// What became of the registry's PracticeTransferred events, read from the two services' own tables: the registry's
-/// outbox (created_at: the write's transaction start; dispatched_at: when the broker confirmed it) and Finance's inbox
+/// outbox (created_at: the row's insert, a few statements before the write commits; dispatched_at: once the broker
+/// confirmed it, with the rest of its window) and Finance's inbox
 /// (processed_at: the start of the transaction that applies the event and recomputes the allocations; they are
 /// visible when it commits, a few milliseconds later). Both databases are on one server, so the clocks are one.
 /// </summary>
@@ -82,8 +83,8 @@ public sealed record FlowReport(int Written, int Relayed, int Applied, double[] 
             : $"(NOT ALL applied {Waited.TotalSeconds:F0} s after the writes stopped)\n") +
         $"  Finance applied them at {Applied / Applying.TotalSeconds:F0}/s (first written to last applied: " +
         $"{Applying.TotalSeconds:F1} s)\n" +
-        $"  outbox relay, write's transaction start -> broker confirm: p50 {Percentile(RelayLagsMs, 0.5):F0} ms, " +
+        $"  outbox relay, row written -> broker confirm: p50 {Percentile(RelayLagsMs, 0.5):F0} ms, " +
         $"p99 {Percentile(RelayLagsMs, 0.99):F0} ms\n" +
-        $"  registry write -> Finance applying it (its transaction start): p50 {Percentile(ApplyLagsMs, 0.5):F0} ms, " +
+        $"  row written -> Finance applying it (its transaction start): p50 {Percentile(ApplyLagsMs, 0.5):F0} ms, " +
         $"p99 {Percentile(ApplyLagsMs, 0.99):F0} ms";
 }

@@ -21,7 +21,7 @@ public sealed class SchemaMigrationTests(MessagingFixture servers) : IDisposable
     private static readonly string[] ServiceScripts = ["0001_ledger", "0002_ledger_notes"];
 
     /// <summary>Every script a service with messaging runs: Platform.Data's, Platform.Messaging's, then its own.</summary>
-    private static readonly string[] AllScripts = ["0001_platform", "0002_audit", "0001_messaging", .. ServiceScripts];
+    private static readonly string[] AllScripts = ["0001_platform", "0002_audit", "0001_messaging", "0002_outbox_times", .. ServiceScripts];
 
     private readonly string _seedDirectory = Directory.CreateTempSubdirectory("ledger-seed").FullName;
 

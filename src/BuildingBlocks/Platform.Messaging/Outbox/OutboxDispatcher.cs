@@ -41,7 +41,7 @@ internal sealed partial class OutboxDispatcher(
         """;
 
     private const string MarkDispatchedSql = """
-        UPDATE messaging.outbox SET dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY(@ids)
+        UPDATE messaging.outbox SET dispatched_at = clock_timestamp(), attempts = attempts + 1 WHERE id = ANY(@ids)
         """;
 
     private const string MarkFailedSql = """
