@@ -36,7 +36,7 @@ public sealed partial class AuditInterceptor(ILogger<AuditInterceptor> logger) :
         }
         catch (RpcException refused)
         {
-            await RecordAsync(context, write, AuditOutcomes.NameOf((Google.Rpc.Code)(int)refused.StatusCode));
+            await RecordAsync(http, write, AuditOutcomes.NameOf((Google.Rpc.Code)(int)refused.StatusCode));
             throw;
         }
 
@@ -44,7 +44,7 @@ public sealed partial class AuditInterceptor(ILogger<AuditInterceptor> logger) :
         {
             // A write that did not go through IdempotentWrites: still recorded, though not in its own transaction.
             LogRecordedOutsideTheWrite(context.Method);
-            await RecordAsync(context, write, AuditOutcomes.Accepted);
+            await RecordAsync(http, write, AuditOutcomes.Accepted);
         }
         return response;
     }
@@ -52,24 +52,27 @@ public sealed partial class AuditInterceptor(ILogger<AuditInterceptor> logger) :
     /// <summary>The caller's client id: <c>client_id</c>, else <c>sub</c>, of an authenticated caller; else anonymous.</summary>
     public static string ClientIdOf(ClaimsPrincipal user) => user.ClientId() is { Length: > 0 } id ? id : AuditedWrite.Anonymous;
 
-    private async Task RecordAsync(ServerCallContext context, AuditedWrite write, string outcome)
+    /// <summary>
+    /// Records a call's outcome in a transaction of its own (for this interceptor and for
+    /// <see cref="RefusalsBeforeTheCall"/>); a record that cannot be written is logged, never the caller's answer.
+    /// </summary>
+    internal static async Task RecordAsync(Microsoft.AspNetCore.Http.HttpContext http, AuditedWrite write, string outcome)
     {
         try
         {
-            var store = context.GetHttpContext().RequestServices.GetRequiredService<AuditStore>();
             // Not the call's token: a cancelled or timed-out call's refusal is recorded too (within the command timeout).
-            await store.RecordAsync(write, outcome, CancellationToken.None);
+            await http.RequestServices.GetRequiredService<AuditStore>().RecordAsync(write, outcome, CancellationToken.None);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The caller gets the outcome the service decided, not the audit trail's failure (a database that is down
             // refused the write already, with UNAVAILABLE).
-            LogNotRecorded(e, write.Method, outcome);
+            LogNotRecorded(http.RequestServices.GetRequiredService<ILogger<AuditInterceptor>>(), e, write.Method, outcome);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The audit record of a {Method} call ({Outcome}) could not be written")]
-    private partial void LogNotRecorded(Exception exception, string method, string outcome);
+    private static partial void LogNotRecorded(ILogger logger, Exception exception, string method, string outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} committed without its audit record; recorded after it, in a transaction of its own")]
     private partial void LogRecordedOutsideTheWrite(string method);

@@ -5,8 +5,6 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Platform.Data.Audit;
 
 namespace Platform.ServiceDefaults.Audit;
@@ -32,16 +30,7 @@ public static class RefusalsBeforeTheCall
             if (GrpcStatus(context) is not { } status || status == StatusCode.OK) return;
 
             var write = new AuditedWrite(AuditInterceptor.ClientIdOf(context.User), grpc.Method.FullName, Resource: "", RequestId: "");
-            var outcome = AuditOutcomes.NameOf((Google.Rpc.Code)(int)status);
-            try
-            {
-                await context.RequestServices.GetRequiredService<AuditStore>().RecordAsync(write, outcome, CancellationToken.None);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RefusalsBeforeTheCall))
-                    .LogError(e, "The audit record of a {Method} call ({Outcome}) could not be written", write.Method, outcome);
-            }
+            await AuditInterceptor.RecordAsync(context, write, AuditOutcomes.NameOf((Google.Rpc.Code)(int)status));
         });
 
     /// <summary>The call reached the interceptors, which record it.</summary>
