@@ -42,6 +42,44 @@ public sealed class ReadFreshnessTests(RegistryServiceFixture registry)
         (await _client.GetPcnAsync(new GetPcnRequest { Name = $"pcns/{PcnId}", AsAtDate = asAt })).ShouldBe(before);
     }
 
+    [Fact]
+    public async Task Under_concurrent_reads_every_call_that_starts_after_a_commit_reads_it()
+    {
+        // Concurrent reads share their snapshot checks: a read may only use a check sent after it arrived. Readers keep
+        // checks running while the test commits changes and reads each at once, alone and in a burst. The readers pause
+        // between calls, so that with the other test classes they stay within the client's rate limit.
+        var asAt = Date(2024, 1, 1);
+        var request = new GetPcnRequest { Name = $"pcns/{PcnId}", AsAtDate = asAt };
+        var original = (await _client.GetPcnAsync(request)).ClinicalDirector;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var readers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await _client.GetPcnAsync(request);
+                await Task.Delay(TimeSpan.FromMilliseconds(25), CancellationToken.None);
+            }
+        })).ToList();
+
+        try
+        {
+            for (var change = 1; change <= 20; change++)
+            {
+                var director = $"Dr Concurrent Freshness {change}";
+                await SetClinicalDirectorAsync(director);
+                (await _client.GetPcnAsync(request)).ClinicalDirector.ShouldBe(director);
+                var burst = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _client.GetPcnAsync(request).ResponseAsync));
+                burst.ShouldAllBe(pcn => pcn.ClinicalDirector == director);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(readers);
+            await SetClinicalDirectorAsync(original);
+        }
+    }
+
     private async Task SetClinicalDirectorAsync(string name)
     {
         await using var command = registry.Database.CreateCommand("UPDATE pcns SET clinical_director = $1 WHERE id = $2");

@@ -5,7 +5,7 @@ namespace Platform.Data;
 
 /// <summary>
 /// What a read loaded, kept for as long as the database's committed state is provably the same, so that a repeated
-/// read costs one round trip (<c>SELECT pg_current_snapshot()</c>) instead of the queries of a load.
+/// read costs a share of one round trip (<c>SELECT pg_current_snapshot()</c>) instead of the queries of a load.
 /// </summary>
 /// <remarks>
 /// A PostgreSQL snapshot (<c>xmin:xmax:in-progress xids</c>) says exactly which transactions' writes are visible, so
@@ -19,6 +19,12 @@ public sealed class SnapshotCache<TKey, TValue>(NpgsqlDataSource dataSource, int
 {
     private const string SnapshotSql = "SELECT pg_current_snapshot()::text";
 
+    // Concurrent reads share their checks: one round trip for all the reads that arrived while the last was out.
+    private readonly SharedQuery<string> _currentSnapshot = new(async () =>
+    {
+        await using var command = dataSource.CreateCommand(SnapshotSql);
+        return (string)(await command.ExecuteScalarAsync())!;
+    });
     private volatile Entry? _entry;
 
     private sealed record Entry(string Snapshot, ConcurrentDictionary<TKey, TValue> Values);
@@ -27,15 +33,17 @@ public sealed class SnapshotCache<TKey, TValue>(NpgsqlDataSource dataSource, int
     public async Task<TValue> GetAsync(
         TKey key, Func<UnitOfWork, CancellationToken, Task<TValue>> load, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var entry = _entry;
         if (entry is not null && entry.Values.TryGetValue(key, out var kept)
-            && await SnapshotAsync(new NpgsqlCommand(SnapshotSql, connection), cancellationToken) == entry.Snapshot)
+            && await _currentSnapshot.NextResultAsync().WaitAsync(cancellationToken) == entry.Snapshot)
             return kept;
 
         // The snapshot is the transaction's first statement, so the load sees exactly what it names.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var work = await UnitOfWork.BeginAsync(connection, System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        var snapshot = await SnapshotAsync(work.Command(SnapshotSql), cancellationToken);
+        string snapshot;
+        await using (var command = work.Command(SnapshotSql))
+            snapshot = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
         var value = await load(work, cancellationToken);
         await work.CommitAsync(cancellationToken);
 
@@ -48,11 +56,5 @@ public sealed class SnapshotCache<TKey, TValue>(NpgsqlDataSource dataSource, int
         // A bound, so a caller walking through every key cannot fill memory; past it, reads still load and answer.
         if (entry.Values.Count < capacity) entry.Values.TryAdd(key, value);
         return value;
-    }
-
-    private static async Task<string> SnapshotAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        await using var _ = command;
-        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }
