@@ -31,14 +31,20 @@ internal sealed partial class OutboxDispatcher(
     // Arbitrary but fixed, and different from the schema lock.
     private const long DispatchLockKey = 0x4D53_474F_5554_0001; // "MSGOUT" + 1
 
+    // The relay lock is taken once, by the uncorrelated subquery, before any row is read: no rows when another
+    // instance holds it. One round trip for the lock and the claim.
     private const string ClaimSql = """
         SELECT id, message_type, body::text, trace_parent, trace_state
         FROM messaging.outbox
-        WHERE dispatched_at IS NULL
+        WHERE dispatched_at IS NULL AND (SELECT pg_try_advisory_xact_lock(@lock_key))
         ORDER BY seq
         LIMIT @batch_size
         FOR UPDATE SKIP LOCKED
         """;
+
+    // What the relay commits (marks, attempts, errors) may be lost in a crash at no cost: an unmarked row is sent
+    // again and the consumers' inbox absorbs it. So its commit does not wait for PostgreSQL's flush to disk.
+    private const string AsynchronousCommitSql = "SET LOCAL synchronous_commit TO off";
 
     private const string MarkDispatchedSql = """
         UPDATE messaging.outbox SET dispatched_at = clock_timestamp(), attempts = attempts + 1 WHERE id = ANY(@ids)
@@ -116,13 +122,9 @@ internal sealed partial class OutboxDispatcher(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        if (!await TryTakeDispatchLockAsync(connection, transaction, cancellationToken))
-        {
-            // Another instance is relaying; its NOTIFY-driven loop will see our rows too.
-            return BatchOutcome.Idle;
-        }
-
+        // No rows either when none is waiting or when another instance is relaying: its NOTIFY-driven loop sees ours.
         var rows = await ClaimAsync(connection, transaction, cancellationToken);
+        if (rows.Count == 0) return BatchOutcome.Idle;
 
         // Confirmed rows are marked together, in one round trip, when the batch ends or a publish fails: the lock and
         // the open transaction keep them claimed meanwhile, and a crash before the commit only re-sends them.
@@ -196,20 +198,17 @@ internal sealed partial class OutboxDispatcher(
         }
     }
 
-    private static async Task<bool> TryTakeDispatchLockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(@key)", connection, transaction);
-        command.Parameters.AddWithValue("key", DispatchLockKey);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
     private async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(ClaimSql, connection, transaction);
-        command.Parameters.AddWithValue("batch_size", _options.OutboxBatchSize);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(AsynchronousCommitSql));
+        var claim = new NpgsqlBatchCommand(ClaimSql);
+        claim.Parameters.AddWithValue("lock_key", DispatchLockKey);
+        claim.Parameters.AddWithValue("batch_size", _options.OutboxBatchSize);
+        batch.BatchCommands.Add(claim);
 
         var rows = new List<OutboxRow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new OutboxRow(
