@@ -17,21 +17,17 @@ public sealed class RegistryCommands(RegistryStore store, IOutbox outbox, TimePr
     public async Task<(PracticeView Practice, IReadOnlyList<Membership> History)> TransferAsync(
         UnitOfWork work, TransferPractice command, CancellationToken cancellationToken)
     {
-        var practice = await LoadPracticeAsync(work, command.PracticeId, cancellationToken);
+        var (found, pcns, history, commissions) = await store.LoadPracticeRecordAsync(work, command.PracticeId, cancellationToken);
+        var practice = found ?? throw RegistryQueries.PracticeNotFound(command.PracticeId);
         if (command.ETag is { } etag && etag != practice.ETag)
             throw new ConcurrencyConflictException($"Practice {practice.Id} changed since it was read (etag {Quoted.Input(etag)}, now {practice.ETag}); read it again.");
 
-        var pcns = await store.LoadPcnsAsync(work, cancellationToken);
         var target = pcns.GetValueOrDefault(command.TargetPcnId) ?? throw RegistryQueries.PcnNotFound(command.TargetPcnId);
-        var history = await store.LoadMembershipsAsync(work, [practice.Id], cancellationToken);
-        var commissions = await store.LoadCommissionsAsync(work, [practice.Id], cancellationToken);
         var plan = MembershipRules.PlanTransfer(practice, history, commissions, target, command.EffectiveFrom);
 
         await ClaimAsync(work, practice, cancellationToken);
         string?[] affected = [plan.FromPcnId, plan.Started.PcnId];
-        await store.LockPcnsAsync(work, affected.OfType<string>(), cancellationToken);
-        if (plan.Ended is { } ended) await store.EndMembershipAsync(work, ended, cancellationToken);
-        await store.InsertMembershipAsync(work, plan.Started, cancellationToken);
+        await store.MoveMembershipAsync(work, affected.OfType<string>(), plan.Ended, plan.Started, cancellationToken);
 
         var after = await RegistryView.LoadFromAsync(store, work, command.EffectiveFrom, cancellationToken);
         await outbox.EnqueueAsync(work, new PracticeTransferred(
@@ -44,15 +40,14 @@ public sealed class RegistryCommands(RegistryStore store, IOutbox outbox, TimePr
 
     public async Task<ListSizeSnapshot> RecordListSizeAsync(UnitOfWork work, RecordListSize command, CancellationToken cancellationToken)
     {
-        var practice = await LoadPracticeAsync(work, command.PracticeId, cancellationToken);
+        var (found, pcns, history, _) = await store.LoadPracticeRecordAsync(work, command.PracticeId, cancellationToken);
+        var practice = found ?? throw RegistryQueries.PracticeNotFound(command.PracticeId);
         ListSizeRules.EnsureCanRecord(practice, command.AsAt);
 
         var snapshot = new ListSizeSnapshot(practice.Id, command.AsAt, command.RegisteredPatients, command.WeightedPatients, Source: null);
         await ClaimAsync(work, practice, cancellationToken);
         // The size counts from its date until the practice's next one, in whichever PCNs it belongs to meanwhile
         // (including one it joins only after the size's date), and in the PCN it founded.
-        var pcns = await store.LoadPcnsAsync(work, cancellationToken);
-        var history = await store.LoadMembershipsAsync(work, [practice.Id], cancellationToken);
         var touched = MembershipRules.PcnsCounting(history, pcns, command.AsAt);
         await store.LockPcnsAsync(work, touched, cancellationToken);
         await store.UpsertListSizeAsync(work, snapshot, cancellationToken);
@@ -114,12 +109,6 @@ public sealed class RegistryCommands(RegistryStore store, IOutbox outbox, TimePr
         var groups = rows.GroupBy(practiceId).ToDictionary(group => group.Key, group => (IReadOnlyList<T>)group.ToList());
         foreach (var id in ids) groups.TryAdd(id, []);
         return groups;
-    }
-
-    private async Task<Practice> LoadPracticeAsync(UnitOfWork work, string practiceId, CancellationToken cancellationToken)
-    {
-        var practices = await store.LoadPracticesAsync(work, [practiceId], cancellationToken);
-        return practices.GetValueOrDefault(practiceId) ?? throw RegistryQueries.PracticeNotFound(practiceId);
     }
 
     private async Task ClaimAsync(UnitOfWork work, Practice practice, CancellationToken cancellationToken)

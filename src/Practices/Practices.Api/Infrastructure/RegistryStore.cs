@@ -161,14 +161,49 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
     public async Task<List<Membership>> LoadMembershipsAsync(
         UnitOfWork? work, IReadOnlyCollection<string>? practiceIds, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.Command(work, """
-            SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships
-            WHERE $1::text[] IS NULL OR practice_id = ANY($1)
-            ORDER BY practice_id, effective_from
-            """);
-        command.Parameters.Add(SqlParameters.TextArray(practiceIds));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var batch = dataSource.Batch(work);
+        batch.BatchCommands.Add(ForPractices(MembershipsSql, practiceIds));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         return await ReadResultAsync(reader, ReadMembership, cancellationToken);
+    }
+
+    /// <summary>
+    /// What a change to one practice reads before the rules decide, in one round trip: the practice (null when there is
+    /// none), every PCN, and the practice's memberships and commissioners, oldest first.
+    /// </summary>
+    public async Task<PracticeRecord> LoadPracticeRecordAsync(UnitOfWork work, string practiceId, CancellationToken cancellationToken)
+    {
+        string[] ids = [practiceId];
+        await using var batch = work.Batch();
+        AddPracticeQueries(batch, ids);
+        AddPcnQueries(batch);
+        batch.BatchCommands.Add(ForPractices(MembershipsSql, ids));
+        batch.BatchCommands.Add(ForPractices(CommissionsSql, ids));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var practices = await ReadPracticesAsync(reader, cancellationToken);
+        var pcns = await ReadPcnsAsync(reader, cancellationToken);
+        var memberships = await ReadResultAsync(reader, ReadMembership, cancellationToken);
+        var commissions = await ReadResultAsync(reader, ReadCommission, cancellationToken);
+        return new PracticeRecord(practices.GetValueOrDefault(practiceId), pcns, memberships, commissions);
+    }
+
+    private const string MembershipsSql = """
+        SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships
+        WHERE $1::text[] IS NULL OR practice_id = ANY($1)
+        ORDER BY practice_id, effective_from
+        """;
+
+    private const string CommissionsSql = """
+        SELECT practice_id, ccg, effective_from, effective_to FROM practice_commissioners
+        WHERE $1::text[] IS NULL OR practice_id = ANY($1)
+        ORDER BY practice_id, effective_from
+        """;
+
+    private static NpgsqlBatchCommand ForPractices(string sql, IReadOnlyCollection<string>? practiceIds)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(SqlParameters.TextArray(practiceIds));
+        return command;
     }
 
     private static Membership ReadMembership(NpgsqlDataReader reader) => new(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateOnly>(2),
@@ -178,13 +213,9 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
     public async Task<List<Commission>> LoadCommissionsAsync(
         UnitOfWork? work, IReadOnlyCollection<string>? practiceIds, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.Command(work, """
-            SELECT practice_id, ccg, effective_from, effective_to FROM practice_commissioners
-            WHERE $1::text[] IS NULL OR practice_id = ANY($1)
-            ORDER BY practice_id, effective_from
-            """);
-        command.Parameters.Add(SqlParameters.TextArray(practiceIds));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var batch = dataSource.Batch(work);
+        batch.BatchCommands.Add(ForPractices(CommissionsSql, practiceIds));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         return await ReadResultAsync(reader, ReadCommission, cancellationToken);
     }
 
@@ -209,29 +240,49 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
     /// before a write reads what it publishes: a second write touching one of these PCNs waits here until this one
     /// commits, then (READ COMMITTED) reads what it wrote.
     /// </summary>
-    public async Task LockPcnsAsync(UnitOfWork work, IEnumerable<string> pcnIds, CancellationToken cancellationToken)
+    public Task LockPcnsAsync(UnitOfWork work, IEnumerable<string> pcnIds, CancellationToken cancellationToken) =>
+        UnderPcnLocksAsync(work, pcnIds, [], cancellationToken);
+
+    /// <summary>
+    /// Moves a practice under the locks of the PCNs named (<see cref="LockPcnsAsync"/>): ends its current membership,
+    /// if any, and starts the next, in the same round trip as the locks, so they are held one round trip less.
+    /// </summary>
+    public Task MoveMembershipAsync(
+        UnitOfWork work, IEnumerable<string> pcnIds, Membership? ended, Membership started, CancellationToken cancellationToken) =>
+        UnderPcnLocksAsync(work, pcnIds, [.. ended is null ? [] : new[] { EndMembership(ended) }, StartMembership(started)],
+            cancellationToken);
+
+    /// <summary>
+    /// Takes the named PCNs' row locks, in id order so that two writes cannot deadlock, and bumps their versions, then
+    /// runs the statements given, all in one round trip. Called before a write reads what it publishes: a second write
+    /// touching one of these PCNs waits here until this one commits, then (READ COMMITTED) reads what it wrote.
+    /// </summary>
+    private static async Task UnderPcnLocksAsync(
+        UnitOfWork work, IEnumerable<string> pcnIds, IEnumerable<NpgsqlBatchCommand> then, CancellationToken cancellationToken)
     {
-        await using var command = work.Command("""
+        var ids = pcnIds.Distinct().ToList();
+        await using var batch = work.Batch();
+        var locks = new NpgsqlBatchCommand("""
             UPDATE pcns SET version = version + 1
             WHERE id IN (SELECT id FROM pcns WHERE id = ANY($1) ORDER BY id FOR UPDATE)
             """);
-        var ids = pcnIds.Distinct().ToList();
-        command.Parameters.Add(SqlParameters.TextArray(ids));
+        locks.Parameters.Add(SqlParameters.TextArray(ids));
+        batch.BatchCommands.Add(locks);
+        foreach (var command in then) batch.BatchCommands.Add(command);
         try
         {
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await batch.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (NpgsqlException e) when (e.InnerException is TimeoutException)
         {
             // lock_timeout bounds each wait, but a row lock is waited for again each time another write takes it first:
-            // under contention the waits add up past the command timeout. This statement only waits for the locks,
-            // so that is a write conflict (retry), not an outage.
+            // under contention the waits add up past the command timeout. The statements after the locks are quick, so
+            // that is a write conflict (retry), not an outage.
             throw new ConcurrencyConflictException(
                 $"Other writes to {string.Join(", ", ids.Order().Select(id => $"pcns/{id}"))} held them for longer than this write may wait; retry.");
         }
     }
 
-    /// <summary>Every snapshot of the named practices, oldest first.</summary>
     public async Task<List<ListSizeSnapshot>> LoadListSizeHistoriesAsync(
         UnitOfWork? work, IReadOnlyCollection<string> practiceIds, CancellationToken cancellationToken)
     {
@@ -277,23 +328,28 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
 
     public async Task EndMembershipAsync(UnitOfWork work, Membership ended, CancellationToken cancellationToken)
     {
-        await using var command = work.Command(
-            "UPDATE memberships SET effective_to = $3 WHERE practice_id = $1 AND effective_from = $2");
-        command.Parameters.AddWithValue(ended.PracticeId);
-        command.Parameters.AddWithValue(ended.From);
-        command.Parameters.AddWithValue(ended.To!.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = work.Batch();
+        batch.BatchCommands.Add(EndMembership(ended));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task InsertMembershipAsync(UnitOfWork work, Membership started, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand EndMembership(Membership ended)
     {
-        await using var command = work.Command(
-            "INSERT INTO memberships (practice_id, pcn_id, effective_from, reason) VALUES ($1, $2, $3, $4)");
-        command.Parameters.AddWithValue(started.PracticeId);
-        command.Parameters.AddWithValue(started.PcnId);
-        command.Parameters.AddWithValue(started.From);
-        command.Parameters.AddWithValue(started.Reason.ToString().ToLowerInvariant());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var command = new NpgsqlBatchCommand("UPDATE memberships SET effective_to = $3 WHERE practice_id = $1 AND effective_from = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = ended.PracticeId });
+        command.Parameters.Add(new NpgsqlParameter { Value = ended.From });
+        command.Parameters.Add(new NpgsqlParameter { Value = ended.To!.Value });
+        return command;
+    }
+
+    private static NpgsqlBatchCommand StartMembership(Membership started)
+    {
+        var command = new NpgsqlBatchCommand("INSERT INTO memberships (practice_id, pcn_id, effective_from, reason) VALUES ($1, $2, $3, $4)");
+        command.Parameters.Add(new NpgsqlParameter { Value = started.PracticeId });
+        command.Parameters.Add(new NpgsqlParameter { Value = started.PcnId });
+        command.Parameters.Add(new NpgsqlParameter { Value = started.From });
+        command.Parameters.Add(new NpgsqlParameter { Value = started.Reason.ToString().ToLowerInvariant() });
+        return command;
     }
 
     /// <summary>Records a snapshot; a second one for the same practice and date replaces the first.</summary>
@@ -351,3 +407,10 @@ public sealed record RegistryRows(
     IReadOnlyList<Membership> FoundingMemberships,
     IReadOnlyDictionary<(string PcnId, string PracticeId), ListSizeSnapshot> FounderBaseSizes,
     RegistryHistory History);
+
+/// <summary>What <see cref="RegistryStore.LoadPracticeRecordAsync"/> read: one practice (null when none has the id) and its context.</summary>
+public sealed record PracticeRecord(
+    Practice? Practice,
+    IReadOnlyDictionary<string, Pcn> Pcns,
+    IReadOnlyList<Membership> History,
+    IReadOnlyList<Commission> Commissions);
