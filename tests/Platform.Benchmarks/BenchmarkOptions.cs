@@ -5,10 +5,11 @@ namespace Platform.Benchmarks;
 /// <summary>
 /// The command line: <c>--duration 10s</c> each run's measuring window, <c>--warmup 3s</c> before it,
 /// <c>--sustain 30s</c> the sustained-transfers run, <c>--history 10000</c> transfers to make before the reads are
-/// measured again (0: skip), <c>--reads-only</c> to skip every write, <c>--verbose</c> to show every resource's logs.
+/// measured again (0: skip), <c>--reads-only</c> to skip every write, <c>--writes-only</c> every read (to profile the
+/// writes), <c>--verbose</c> to show every resource's logs.
 /// </summary>
 public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan WarmUp, TimeSpan Sustain, int History, bool ReadsOnly,
-    bool Verbose = false)
+    bool Verbose = false, bool WritesOnly = false)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -24,11 +25,14 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan WarmUp, TimeSp
                 "--sustain" => options with { Sustain = Span(Value()) },
                 "--history" => options with { History = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--reads-only" => options with { ReadsOnly = true },
+                "--writes-only" => options with { WritesOnly = true },
                 "--verbose" => options with { Verbose = true },
                 var unknown => throw new ArgumentException(
-                    $"Unknown option {unknown}: use --duration 10s, --warmup 3s, --sustain 30s, --history 10000, --reads-only, --verbose."),
+                    $"Unknown option {unknown}: use --duration 10s, --warmup 3s, --sustain 30s, --history 10000, --reads-only, --writes-only, --verbose."),
             };
         }
+        if (options.WritesOnly && (options.ReadsOnly || options.History > 0))
+            throw new ArgumentException("--writes-only measures no reads: it goes with neither --reads-only nor --history.");
         return options;
     }
 

@@ -56,14 +56,18 @@ void Table(IEnumerable<Row> rows)
     report.AddRange(rows.Select(Row.Format));
 }
 
-await interleaved.PrimeAsync([Reads.Echo, .. reads], ThroughputCallers, options.WarmUp * 2);
+IReadOnlyList<Row> freshReads = [];
+if (!options.WritesOnly)
+{
+    await interleaved.PrimeAsync([Reads.Echo, .. reads], ThroughputCallers, options.WarmUp * 2);
 
-Section($"Reads: throughput at {ThroughputCallers} concurrent callers, each run beside the echo's before and after it");
-var freshReads = await interleaved.RunAsync(reads, ThroughputCallers);
-Table(freshReads);
+    Section($"Reads: throughput at {ThroughputCallers} concurrent callers, each run beside the echo's before and after it");
+    freshReads = await interleaved.RunAsync(reads, ThroughputCallers);
+    Table(freshReads);
 
-Section($"Reads: latency at {LatencyCallers} concurrent callers (goal p99 <= 5 ms)");
-Table(await interleaved.RunAsync(reads, LatencyCallers));
+    Section($"Reads: latency at {LatencyCallers} concurrent callers (goal p99 <= 5 ms)");
+    Table(await interleaved.RunAsync(reads, LatencyCallers));
+}
 
 if (!options.ReadsOnly)
 {
