@@ -27,9 +27,11 @@ public sealed class RegistryCommands(RegistryStore store, IOutbox outbox, TimePr
 
         await ClaimAsync(work, practice, cancellationToken);
         string?[] affected = [plan.FromPcnId, plan.Started.PcnId];
-        await store.MoveMembershipAsync(work, affected.OfType<string>(), plan.Ended, plan.Started, cancellationToken);
+        var touched = affected.OfType<string>().Distinct().ToList();
+        await store.MoveMembershipAsync(work, touched, plan.Ended, plan.Started, cancellationToken);
 
-        var after = await RegistryView.LoadFromAsync(store, work, command.EffectiveFrom, cancellationToken);
+        // The practice belongs to the PCN it joins, so the view of the touched PCNs answers for it too.
+        var after = await RegistryView.LoadFromAsync(store, work, command.EffectiveFrom, touched, cancellationToken);
         await outbox.EnqueueAsync(work, new PracticeTransferred(
             practice.Id, practice.OdsCode, plan.FromPcnId, plan.Started.PcnId, command.EffectiveFrom,
             Snapshots(after, affected), clock.GetUtcNow(),
@@ -52,7 +54,8 @@ public sealed class RegistryCommands(RegistryStore store, IOutbox outbox, TimePr
         await store.LockPcnsAsync(work, touched, cancellationToken);
         await store.UpsertListSizeAsync(work, snapshot, cancellationToken);
 
-        var after = await RegistryView.LoadFromAsync(store, work, command.AsAt, cancellationToken);
+        // Its PCN on the date is one of those it counts in, so the view of the touched PCNs answers for it too.
+        var after = await RegistryView.LoadFromAsync(store, work, command.AsAt, touched, cancellationToken);
         await outbox.EnqueueAsync(work, new ListSizeRecorded(
             practice.Id, practice.OdsCode, command.AsAt, command.RegisteredPatients, command.WeightedPatients,
             Snapshots(after, after.ViewOf(practice).Pcn?.Id), clock.GetUtcNow(),

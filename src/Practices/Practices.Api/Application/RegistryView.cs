@@ -54,7 +54,7 @@ internal sealed class RegistryView
     /// read's, so that every query sees one snapshot. One round trip.
     /// </summary>
     public static Task<RegistryView> LoadAsync(RegistryStore store, UnitOfWork work, DateOnly asAt, CancellationToken cancellationToken) =>
-        LoadAsync(store, work, asAt, through: asAt, cancellationToken);
+        LoadAsync(store, work, asAt, through: asAt, pcnIds: null, cancellationToken);
 
     /// <summary>
     /// Loads the view as at <paramref name="asAt"/> with the history of every later date, so that <see cref="At"/> gives
@@ -62,12 +62,23 @@ internal sealed class RegistryView
     /// whatever the number of later dates; it reads more rows than <see cref="LoadAsync(RegistryStore, UnitOfWork, DateOnly, CancellationToken)"/>.
     /// </summary>
     public static Task<RegistryView> LoadFromAsync(RegistryStore store, UnitOfWork work, DateOnly asAt, CancellationToken cancellationToken) =>
-        LoadAsync(store, work, asAt, through: null, cancellationToken);
+        LoadAsync(store, work, asAt, through: null, pcnIds: null, cancellationToken);
 
-    private static async Task<RegistryView> LoadAsync(
-        RegistryStore store, UnitOfWork work, DateOnly asAt, DateOnly? through, CancellationToken cancellationToken)
+    /// <summary>
+    /// As <see cref="LoadFromAsync(RegistryStore, UnitOfWork, DateOnly, CancellationToken)"/>, but only what the named
+    /// PCNs' figures depend on (<see cref="RegistryStore.LoadRegistryAsync"/>): the view answers
+    /// <see cref="PopulationOf"/> for those PCNs, <see cref="ViewOf"/> for the practices that belong to them, and its
+    /// <see cref="ChangeDatesAfter"/> are the dates on which those PCNs can change. What a write that touched them
+    /// publishes, for a few rows of the registry instead of all of it.
+    /// </summary>
+    public static Task<RegistryView> LoadFromAsync(
+        RegistryStore store, UnitOfWork work, DateOnly asAt, IReadOnlyCollection<string> pcnIds, CancellationToken cancellationToken) =>
+        LoadAsync(store, work, asAt, through: null, pcnIds, cancellationToken);
+
+    private static async Task<RegistryView> LoadAsync(RegistryStore store, UnitOfWork work, DateOnly asAt, DateOnly? through,
+        IReadOnlyCollection<string>? pcnIds, CancellationToken cancellationToken)
     {
-        var rows = await store.LoadRegistryAsync(work, asAt, through, cancellationToken);
+        var rows = await store.LoadRegistryAsync(work, asAt, through, pcnIds, cancellationToken);
         var founders = rows.FoundingMemberships
             .Select(membership => new PcnFounder(rows.Practices[membership.PracticeId], membership,
                 rows.FounderBaseSizes.GetValueOrDefault((membership.PcnId, membership.PracticeId))))

@@ -35,24 +35,34 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// The whole registry as it can stand on any date from <paramref name="from"/> through <paramref name="through"/>
+    /// The registry as it can stand on any date from <paramref name="from"/> through <paramref name="through"/>
     /// (every later date when null), in one round trip: PCNs, practices, founding members with their base sizes, and
     /// the memberships, commissions and list sizes that apply on some date of the range. Which of those apply on
     /// which date is the domain's to say (<see cref="RegistryHistory"/>); the queries only leave out rows that cannot.
     /// </summary>
+    /// <param name="pcnIds">
+    /// When given, only what these PCNs' figures depend on: every PCN and practice still, but only these PCNs' founders
+    /// and memberships, and the commissions and list sizes of the practices that found or belong to them in the range.
+    /// A write describing the PCNs it touched reads that much, not the whole registry.
+    /// </param>
     public async Task<RegistryRows> LoadRegistryAsync(
-        UnitOfWork work, DateOnly from, DateOnly? through, CancellationToken cancellationToken)
+        UnitOfWork work, DateOnly from, DateOnly? through, IReadOnlyCollection<string>? pcnIds, CancellationToken cancellationToken)
     {
         await using var batch = work.Batch();
         AddPcnQueries(batch);
         AddPracticeQueries(batch, ids: null);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(FoundingMembershipsSql));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(FounderBaseSizesSql));
+        foreach (var sql in new[] { FoundingMembershipsSql, FounderBaseSizesSql })
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(SqlParameters.TextArray(pcnIds));
+            batch.BatchCommands.Add(command);
+        }
         foreach (var sql in new[] { MembershipsInRangeSql, CommissionsInRangeSql, ListSizesInRangeSql })
         {
             var command = new NpgsqlBatchCommand(sql);
             command.Parameters.Add(new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
             command.Parameters.Add(NullableDate(through));
+            command.Parameters.Add(SqlParameters.TextArray(pcnIds));
             batch.BatchCommands.Add(command);
         }
 
@@ -68,16 +78,28 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
         return new RegistryRows(pcns, practices, founding, baseSizes, new RegistryHistory(memberships, commissions, sizes));
     }
 
-    // A membership or commission overlapping [$1, $2] ($2 null: open-ended).
+    // In the range [$1, $2] ($2 null: open-ended), for the PCNs in $3 (null: all), as LoadRegistryAsync says.
     private const string MembershipsInRangeSql = """
         SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships
         WHERE ($2::date IS NULL OR effective_from <= $2) AND (effective_to IS NULL OR effective_to >= $1)
+          AND ($3::text[] IS NULL OR pcn_id = ANY($3))
         ORDER BY practice_id, effective_from
+        """;
+
+    // The practices whose rows the PCNs in $3 depend on: their members in the range [$1, $2], and their founders.
+    private const string OfPcnsPracticesSql = """
+        ($3::text[] IS NULL OR practice_id IN (
+            SELECT m.practice_id FROM memberships m JOIN pcns p ON p.id = m.pcn_id
+            WHERE m.pcn_id = ANY($3)
+              AND ((($2::date IS NULL OR m.effective_from <= $2) AND (m.effective_to IS NULL OR m.effective_to >= $1))
+                   OR (m.effective_from <= p.started_on AND (m.effective_to IS NULL OR m.effective_to >= p.started_on)))))
         """;
 
     private const string CommissionsInRangeSql = """
         SELECT practice_id, ccg, effective_from, effective_to FROM practice_commissioners
-        WHERE ($2::date IS NULL OR effective_from <= $2) AND (effective_to IS NULL OR effective_to >= $1)
+        WHERE ($2::date IS NULL OR effective_from <= $2) AND (effective_to IS NULL OR effective_to >= $1) AND
+        """ + OfPcnsPracticesSql + """
+
         ORDER BY practice_id, effective_from
         """;
 
@@ -85,18 +107,24 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
     private const string ListSizesInRangeSql = """
         SELECT practice_id, as_at, registered_patients, weighted_patients, source FROM (
             SELECT DISTINCT ON (practice_id) practice_id, as_at, registered_patients, weighted_patients, source
-            FROM list_sizes WHERE as_at <= $1 ORDER BY practice_id, as_at DESC
+            FROM list_sizes WHERE as_at <= $1 AND
+        """ + OfPcnsPracticesSql + """
+
+            ORDER BY practice_id, as_at DESC
         ) latest
         UNION ALL
         SELECT practice_id, as_at, registered_patients, weighted_patients, source FROM list_sizes
-        WHERE as_at > $1 AND ($2::date IS NULL OR as_at <= $2)
+        WHERE as_at > $1 AND ($2::date IS NULL OR as_at <= $2) AND
+        """ + OfPcnsPracticesSql + """
+
         ORDER BY practice_id, as_at
         """;
 
-    // The memberships each PCN began with: those covering the PCN's first day.
+    // The memberships each PCN in $1 (null: all) began with: those covering the PCN's first day.
     private const string FoundingMembershipsSql = """
         SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships JOIN pcns ON pcns.id = memberships.pcn_id
         WHERE effective_from <= pcns.started_on AND (effective_to IS NULL OR effective_to >= pcns.started_on)
+          AND ($1::text[] IS NULL OR pcn_id = ANY($1))
         ORDER BY practice_id
         """;
 
@@ -109,6 +137,7 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
         JOIN pcns p ON p.id = m.pcn_id
         JOIN list_sizes l ON l.practice_id = m.practice_id
         WHERE m.effective_from <= p.started_on AND (m.effective_to IS NULL OR m.effective_to >= p.started_on)
+          AND ($1::text[] IS NULL OR m.pcn_id = ANY($1))
         ORDER BY m.pcn_id, m.practice_id, l.as_at <= p.started_on DESC,
                  CASE WHEN l.as_at <= p.started_on THEN l.as_at END DESC, l.as_at
         """;
