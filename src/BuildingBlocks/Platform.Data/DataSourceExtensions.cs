@@ -38,6 +38,11 @@ public static class DataSourceExtensions
             dataSource.ConnectionStringBuilder.Timeout = WholeSeconds(connectTimeout);
             dataSource.ConnectionStringBuilder.CommandTimeout = WholeSeconds(commandTimeout);
             dataSource.ConnectionStringBuilder.Options = $"-c lock_timeout={(int)lockTimeout.TotalMilliseconds}";
+            // A service sends the same few statements again and again. Sampled under sustained writes, PostgreSQL spent
+            // about as long parsing and planning them as running them. Npgsql prepares a statement on a connection
+            // once it has been sent there a few times (AutoPrepareMinUsages, 5), and keeps it while the pooled
+            // connection lives, so later sends skip the parse and, once PostgreSQL settles on a generic plan, the plan.
+            dataSource.ConnectionStringBuilder.MaxAutoPrepare = timeouts.GetValue("MaxAutoPrepare", 100);
             // Trace a command only inside a trace that is already under way (a request, a relay, a consumer). Background
             // polls — the outbox dispatcher, readiness probes — would otherwise start a root trace each, every second,
             // burying the requests an SRE is looking for. Physical connection opens cannot be filtered that way and are
