@@ -48,21 +48,22 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
     public async Task<RegistryRows> LoadRegistryAsync(
         UnitOfWork work, DateOnly from, DateOnly? through, IReadOnlyCollection<string>? pcnIds, CancellationToken cancellationToken)
     {
+        var sql = pcnIds is null ? WholeRegistrySql : OfPcnsSql;
         await using var batch = work.Batch();
         AddPcnQueries(batch);
         AddPracticeQueries(batch, ids: null);
-        foreach (var sql in new[] { FoundingMembershipsSql, FounderBaseSizesSql })
+        foreach (var founders in new[] { sql.FoundingMemberships, sql.FounderBaseSizes })
         {
-            var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.Add(SqlParameters.TextArray(pcnIds));
+            var command = new NpgsqlBatchCommand(founders);
+            if (pcnIds is not null) command.Parameters.Add(SqlParameters.TextArray(pcnIds));
             batch.BatchCommands.Add(command);
         }
-        foreach (var sql in new[] { MembershipsInRangeSql, CommissionsInRangeSql, ListSizesInRangeSql })
+        foreach (var inRange in new[] { sql.MembershipsInRange, sql.CommissionsInRange, sql.ListSizesInRange })
         {
-            var command = new NpgsqlBatchCommand(sql);
+            var command = new NpgsqlBatchCommand(inRange);
             command.Parameters.Add(new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
             command.Parameters.Add(NullableDate(through));
-            command.Parameters.Add(SqlParameters.TextArray(pcnIds));
+            if (pcnIds is not null) command.Parameters.Add(SqlParameters.TextArray(pcnIds));
             batch.BatchCommands.Add(command);
         }
 
@@ -78,69 +79,76 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
         return new RegistryRows(pcns, practices, founding, baseSizes, new RegistryHistory(memberships, commissions, sizes));
     }
 
-    // In the range [$1, $2] ($2 null: open-ended), for the PCNs in $3 (null: all), as LoadRegistryAsync says.
-    private const string MembershipsInRangeSql = """
-        SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships
-        WHERE ($2::date IS NULL OR effective_from <= $2) AND (effective_to IS NULL OR effective_to >= $1)
-          AND ($3::text[] IS NULL OR pcn_id = ANY($3))
-        ORDER BY practice_id, effective_from
-        """;
+    /// <summary>
+    /// The date-dependent statements of a load, for the whole registry or (with the PCN ids as the last parameter) for
+    /// some PCNs. Two texts rather than one with "$n IS NULL OR": each gets a plan of its own, and the second can use
+    /// <c>memberships_by_pcn</c>.
+    /// </summary>
+    private sealed record LoadSql(
+        string FoundingMemberships, string FounderBaseSizes, string MembershipsInRange, string CommissionsInRange, string ListSizesInRange);
 
-    // The practices whose rows the PCNs in $3 depend on: their members in the range [$1, $2], and their founders.
-    private const string OfPcnsPracticesSql = """
-        ($3::text[] IS NULL OR practice_id IN (
-            SELECT m.practice_id FROM memberships m JOIN pcns p ON p.id = m.pcn_id
-            WHERE m.pcn_id = ANY($3)
-              AND ((($2::date IS NULL OR m.effective_from <= $2) AND (m.effective_to IS NULL OR m.effective_to >= $1))
-                   OR (m.effective_from <= p.started_on AND (m.effective_to IS NULL OR m.effective_to >= p.started_on)))))
-        """;
+    private static readonly LoadSql WholeRegistrySql = Load(ofPcns: false);
+    private static readonly LoadSql OfPcnsSql = Load(ofPcns: true);
 
-    private const string CommissionsInRangeSql = """
-        SELECT practice_id, ccg, effective_from, effective_to FROM practice_commissioners
-        WHERE ($2::date IS NULL OR effective_from <= $2) AND (effective_to IS NULL OR effective_to >= $1) AND
-        """ + OfPcnsPracticesSql + """
-
-        ORDER BY practice_id, effective_from
-        """;
-
-    // Each practice's latest size on or before $1, and every later one through $2.
-    private const string ListSizesInRangeSql = """
-        SELECT practice_id, as_at, registered_patients, weighted_patients, source FROM (
-            SELECT DISTINCT ON (practice_id) practice_id, as_at, registered_patients, weighted_patients, source
-            FROM list_sizes WHERE as_at <= $1 AND
-        """ + OfPcnsPracticesSql + """
-
-            ORDER BY practice_id, as_at DESC
-        ) latest
-        UNION ALL
-        SELECT practice_id, as_at, registered_patients, weighted_patients, source FROM list_sizes
-        WHERE as_at > $1 AND ($2::date IS NULL OR as_at <= $2) AND
-        """ + OfPcnsPracticesSql + """
-
-        ORDER BY practice_id, as_at
-        """;
-
-    // The memberships each PCN in $1 (null: all) began with: those covering the PCN's first day.
-    private const string FoundingMembershipsSql = """
-        SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships JOIN pcns ON pcns.id = memberships.pcn_id
-        WHERE effective_from <= pcns.started_on AND (effective_to IS NULL OR effective_to >= pcns.started_on)
-          AND ($1::text[] IS NULL OR pcn_id = ANY($1))
-        ORDER BY practice_id
-        """;
-
-    // Each founding membership's base size: the practice's latest size on the PCN's first day, else the first one
-    // recorded after it.
-    private const string FounderBaseSizesSql = """
-        SELECT DISTINCT ON (m.pcn_id, m.practice_id)
-               m.pcn_id, l.practice_id, l.as_at, l.registered_patients, l.weighted_patients, l.source
-        FROM memberships m
-        JOIN pcns p ON p.id = m.pcn_id
-        JOIN list_sizes l ON l.practice_id = m.practice_id
-        WHERE m.effective_from <= p.started_on AND (m.effective_to IS NULL OR m.effective_to >= p.started_on)
-          AND ($1::text[] IS NULL OR m.pcn_id = ANY($1))
-        ORDER BY m.pcn_id, m.practice_id, l.as_at <= p.started_on DESC,
-                 CASE WHEN l.as_at <= p.started_on THEN l.as_at END DESC, l.as_at
-        """;
+    private static LoadSql Load(bool ofPcns)
+    {
+        // The practices whose rows the PCNs in $3 depend on: their members in the range [$1, $2], and their founders.
+        var ofPractices = !ofPcns ? "" : """
+            AND practice_id IN (
+                SELECT m.practice_id FROM memberships m JOIN pcns p ON p.id = m.pcn_id
+                WHERE m.pcn_id = ANY($3)
+                  AND ((($2::date IS NULL OR m.effective_from <= $2) AND (m.effective_to IS NULL OR m.effective_to >= $1))
+                       OR (m.effective_from <= p.started_on AND (m.effective_to IS NULL OR m.effective_to >= p.started_on))))
+            """;
+        return new LoadSql(
+            // The memberships each PCN began with: those covering the PCN's first day.
+            FoundingMemberships: $"""
+                SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships m JOIN pcns ON pcns.id = m.pcn_id
+                WHERE effective_from <= pcns.started_on AND (effective_to IS NULL OR effective_to >= pcns.started_on)
+                {(ofPcns ? "AND m.pcn_id = ANY($1)" : "")}
+                ORDER BY practice_id
+                """,
+            // Each founding membership's base size: the practice's latest size on the PCN's first day, else the first
+            // one recorded after it.
+            FounderBaseSizes: $"""
+                SELECT DISTINCT ON (m.pcn_id, m.practice_id)
+                       m.pcn_id, l.practice_id, l.as_at, l.registered_patients, l.weighted_patients, l.source
+                FROM memberships m
+                JOIN pcns p ON p.id = m.pcn_id
+                JOIN list_sizes l ON l.practice_id = m.practice_id
+                WHERE m.effective_from <= p.started_on AND (m.effective_to IS NULL OR m.effective_to >= p.started_on)
+                {(ofPcns ? "AND m.pcn_id = ANY($1)" : "")}
+                ORDER BY m.pcn_id, m.practice_id, l.as_at <= p.started_on DESC,
+                         CASE WHEN l.as_at <= p.started_on THEN l.as_at END DESC, l.as_at
+                """,
+            // Those overlapping [$1, $2] ($2 null: open-ended).
+            MembershipsInRange: $"""
+                SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships
+                WHERE ($2::date IS NULL OR effective_from <= $2) AND (effective_to IS NULL OR effective_to >= $1)
+                {(ofPcns ? "AND pcn_id = ANY($3)" : "")}
+                ORDER BY practice_id, effective_from
+                """,
+            CommissionsInRange: $"""
+                SELECT practice_id, ccg, effective_from, effective_to FROM practice_commissioners
+                WHERE ($2::date IS NULL OR effective_from <= $2) AND (effective_to IS NULL OR effective_to >= $1)
+                {ofPractices}
+                ORDER BY practice_id, effective_from
+                """,
+            // Each practice's latest size on or before $1, and every later one through $2.
+            ListSizesInRange: $"""
+                SELECT practice_id, as_at, registered_patients, weighted_patients, source FROM (
+                    SELECT DISTINCT ON (practice_id) practice_id, as_at, registered_patients, weighted_patients, source
+                    FROM list_sizes WHERE as_at <= $1
+                    {ofPractices}
+                    ORDER BY practice_id, as_at DESC
+                ) latest
+                UNION ALL
+                SELECT practice_id, as_at, registered_patients, weighted_patients, source FROM list_sizes
+                WHERE as_at > $1 AND ($2::date IS NULL OR as_at <= $2)
+                {ofPractices}
+                ORDER BY practice_id, as_at
+                """);
+    }
 
     private static void AddPcnQueries(NpgsqlBatch batch)
     {
