@@ -46,18 +46,20 @@ public static class LocalPostgresBuilderExtensions
 
         builder.Eventing.Subscribe<ResourceReadyEvent>(server, async (@event, cancellationToken) =>
         {
-            await using var connection = new NpgsqlConnection(await AdminConnectionStringAsync(server, cancellationToken));
-            await connection.OpenAsync(cancellationToken);
-            foreach (var database in server.Databases)
+            // Right after a start on a busy machine a login can outlast the short connect timeout (seen in CI, during
+            // SCRAM authentication). Provisioning is idempotent, it runs on every start, so a transient failure is
+            // tried again rather than leaving the databases unprovisioned and the services waiting for ever.
+            for (var attempt = 1; ; attempt++)
             {
-                await DatabaseRoles.ProvisionAsync(connection, database, async (name, cancellation) =>
+                try
                 {
-                    var inDatabase = new NpgsqlConnection(await server.ConnectionStringExpression.GetValueAsync(cancellation)
-                        + $";Database={name}" + AppHostConnection);
-                    await inDatabase.OpenAsync(cancellation);
-                    return inDatabase;
-                }, cancellationToken);
-                database.MarkProvisioned();
+                    await ProvisionAsync(server, cancellationToken);
+                    return;
+                }
+                catch (NpgsqlException exception) when (exception.IsTransient && attempt < ProvisioningAttempts)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+                }
             }
         });
 
@@ -155,6 +157,25 @@ public static class LocalPostgresBuilderExtensions
 
     // The AppHost's own connections are unpooled, so none of them keeps a stopping server waiting, and give up soon.
     private const string AppHostConnection = ";Pooling=false;Timeout=3";
+
+    private const int ProvisioningAttempts = 5;
+
+    private static async Task ProvisionAsync(LocalPostgresServerResource server, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(await AdminConnectionStringAsync(server, cancellationToken));
+        await connection.OpenAsync(cancellationToken);
+        foreach (var database in server.Databases)
+        {
+            await DatabaseRoles.ProvisionAsync(connection, database, async (name, cancellation) =>
+            {
+                var inDatabase = new NpgsqlConnection(await server.ConnectionStringExpression.GetValueAsync(cancellation)
+                    + $";Database={name}" + AppHostConnection);
+                await inDatabase.OpenAsync(cancellation);
+                return inDatabase;
+            }, cancellationToken);
+            database.MarkProvisioned();
+        }
+    }
 
     private static async Task<string> AdminConnectionStringAsync(LocalPostgresServerResource server, CancellationToken cancellationToken) =>
         await server.ConnectionStringExpression.GetValueAsync(cancellationToken) + ";Database=postgres" + AppHostConnection;
