@@ -12,7 +12,7 @@ namespace Platform.Benchmarks;
 
 /// <summary>
 /// The whole platform as scripts/up.sh runs it (the services in Release, PostgreSQL syncing its commits, the dashboard
-/// receiving telemetry), on random ports with throw-away data, with two changes that make it what a deployment
+/// receiving telemetry), on random ports with throw-away data, with changes that make it what a deployment
 /// measures rather than a developer's machine:
 /// <list type="bullet">
 /// <item>Each service runs in Production, and so samples traces as it does there (a tenth of new traces): the test
@@ -21,6 +21,7 @@ namespace Platform.Benchmarks;
 /// <item>Calls reach each service's gRPC port directly, as they reach the echo, not through the orchestrator's
 /// development proxy in front of it.</item>
 /// <item>Each client may make a million calls a second: the per-client rate limit would otherwise measure itself.</item>
+/// <item>PostgreSQL counts what each statement costs (pg_stat_statements).</item>
 /// </list>
 /// </summary>
 public sealed class BenchmarkPlatform(bool showResourceLogs) : PlatformFixture
@@ -42,6 +43,10 @@ public sealed class BenchmarkPlatform(bool showResourceLogs) : PlatformFixture
                 .AddFilter("Platform.AppHost.Resources", LogLevel.None)
                 .AddFilter("Aspire.Hosting", LogLevel.Warning));
         }
+
+        // pg_stat_statements, so the run can say which statements PostgreSQL's time went to (StatementCosts).
+        foreach (var postgres in builder.Resources.OfType<LocalPostgresServerResource>())
+            builder.CreateResourceBuilder(postgres).WithArgs("-c", "shared_preload_libraries=pg_stat_statements");
 
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {

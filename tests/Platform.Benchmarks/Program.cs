@@ -80,6 +80,8 @@ if (!options.ReadsOnly)
 
     Section($"Sustained transfers for {options.Sustain.TotalSeconds:F0} s from {WritingClients} clients; " +
         "then Finance must have applied every event");
+    var statements = new StatementCosts(platform.DatabaseOf("practicesdb"));
+    await statements.ResetAsync();
     var since = await flow.DatabaseNowAsync();
     var sustained = await interleaved.MeasureAsync(transfers.Operation, WritingClients,
         new ClosedLoop(options.WarmUp, options.Sustain));
@@ -87,6 +89,9 @@ if (!options.ReadsOnly)
     var applied = await flow.WaitUntilAppliedAsync(since, TimeSpan.FromMinutes(3));
     Console.WriteLine(applied);
     report.Add(applied.ToString());
+
+    Section("PostgreSQL's execution time by statement, from the sustained transfers until Finance applied the last event");
+    report.AddRange(await statements.TopAsync(12));
 
     if (options.History > 0)
     {
