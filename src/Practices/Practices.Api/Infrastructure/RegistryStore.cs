@@ -16,14 +16,6 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
     // Appendix 3 is the documents' one table with every PCN's population; other statements are kept for the record.
     private const string PrimaryStatement = "appendix3";
 
-    public async Task<Dictionary<string, Pcn>> LoadPcnsAsync(UnitOfWork? work, CancellationToken cancellationToken)
-    {
-        await using var batch = dataSource.Batch(work);
-        AddPcnQueries(batch);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        return await ReadPcnsAsync(reader, cancellationToken);
-    }
-
     /// <summary>Practices, all or those named, each with its branch sites.</summary>
     public async Task<Dictionary<string, Practice>> LoadPracticesAsync(
         UnitOfWork? work, IReadOnlyCollection<string>? ids, CancellationToken cancellationToken)
@@ -224,21 +216,18 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
         return new PracticeRecord(practices.GetValueOrDefault(practiceId), pcns, memberships, commissions);
     }
 
-    private const string MembershipsSql = """
-        SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships
-        WHERE $1::text[] IS NULL OR practice_id = ANY($1)
-        ORDER BY practice_id, effective_from
-        """;
+    private const string MembershipsSql = "SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships";
 
-    private const string CommissionsSql = """
-        SELECT practice_id, ccg, effective_from, effective_to FROM practice_commissioners
-        WHERE $1::text[] IS NULL OR practice_id = ANY($1)
-        ORDER BY practice_id, effective_from
-        """;
+    private const string CommissionsSql = "SELECT practice_id, ccg, effective_from, effective_to FROM practice_commissioners";
 
-    private static NpgsqlBatchCommand ForPractices(string sql, IReadOnlyCollection<string>? practiceIds)
+    /// <summary>
+    /// The rows of the named practices (all when null), oldest first. Two texts rather than "$1 IS NULL OR": a generic
+    /// plan for that cannot use the table's (practice_id, effective_from) key, and these tables grow with every write.
+    /// </summary>
+    private static NpgsqlBatchCommand ForPractices(string select, IReadOnlyCollection<string>? practiceIds)
     {
-        var command = new NpgsqlBatchCommand(sql);
+        if (practiceIds is null) return new NpgsqlBatchCommand($"{select} ORDER BY practice_id, effective_from");
+        var command = new NpgsqlBatchCommand($"{select} WHERE practice_id = ANY($1) ORDER BY practice_id, effective_from");
         command.Parameters.Add(SqlParameters.TextArray(practiceIds));
         return command;
     }
@@ -286,14 +275,10 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
     /// </summary>
     public Task MoveMembershipAsync(
         UnitOfWork work, IEnumerable<string> pcnIds, Membership? ended, Membership started, CancellationToken cancellationToken) =>
-        UnderPcnLocksAsync(work, pcnIds, [.. ended is null ? [] : new[] { EndMembership(ended) }, StartMembership(started)],
-            cancellationToken);
+        UnderPcnLocksAsync(work, pcnIds,
+            ended is null ? [StartMembership(started)] : [EndMembership(ended), StartMembership(started)], cancellationToken);
 
-    /// <summary>
-    /// Takes the named PCNs' row locks, in id order so that two writes cannot deadlock, and bumps their versions, then
-    /// runs the statements given, all in one round trip. Called before a write reads what it publishes: a second write
-    /// touching one of these PCNs waits here until this one commits, then (READ COMMITTED) reads what it wrote.
-    /// </summary>
+    /// <summary>Takes the locks as <see cref="LockPcnsAsync"/> says, then runs the statements given, in one round trip.</summary>
     private static async Task UnderPcnLocksAsync(
         UnitOfWork work, IEnumerable<string> pcnIds, IEnumerable<NpgsqlBatchCommand> then, CancellationToken cancellationToken)
     {
@@ -320,6 +305,7 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
         }
     }
 
+    /// <summary>Every snapshot of the named practices, oldest first.</summary>
     public async Task<List<ListSizeSnapshot>> LoadListSizeHistoriesAsync(
         UnitOfWork? work, IReadOnlyCollection<string> practiceIds, CancellationToken cancellationToken)
     {
