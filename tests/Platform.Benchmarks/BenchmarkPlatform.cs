@@ -21,7 +21,8 @@ namespace Platform.Benchmarks;
 /// <item>Calls reach each service's gRPC port directly, as they reach the echo, not through the orchestrator's
 /// development proxy in front of it.</item>
 /// <item>Each client may make a million calls a second: the per-client rate limit would otherwise measure itself.</item>
-/// <item>PostgreSQL counts what each statement costs (pg_stat_statements).</item>
+/// <item>Not a difference from a deployment, but for reading the run: PostgreSQL counts what each statement costs
+/// (pg_stat_statements).</item>
 /// </list>
 /// </summary>
 public sealed class BenchmarkPlatform(bool showResourceLogs) : PlatformFixture

@@ -22,7 +22,7 @@ public sealed partial class StatementCosts(NpgsqlDataSource superuser)
     public async Task<IReadOnlyList<string>> TopAsync(int count)
     {
         await using var command = superuser.CreateCommand("""
-            SELECT d.datname, s.calls, s.total_exec_time, s.total_plan_time, s.rows, s.query
+            SELECT d.datname, s.calls, s.total_exec_time, s.rows, s.query
             FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
             ORDER BY s.total_exec_time DESC LIMIT $1
             """);
@@ -31,11 +31,11 @@ public sealed partial class StatementCosts(NpgsqlDataSource superuser)
         var lines = new List<string> { $"  {"database",-10} {"calls",8} {"exec ms",9} {"ms/call",8} {"rows/call",9}  statement" };
         while (await reader.ReadAsync())
         {
-            var calls = reader.GetInt64(1);
-            var text = Whitespace().Replace(reader.GetString(5), " ");
+            var (calls, milliseconds, rows) = (reader.GetInt64(1), reader.GetDouble(2), reader.GetInt64(3));
+            var text = Whitespace().Replace(reader.GetString(4), " ");
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"  {reader.GetString(0),-10} {calls,8} {reader.GetDouble(2),9:F0} {reader.GetDouble(2) / calls,8:F3} " +
-                $"{(double)reader.GetInt64(4) / calls,9:F1}  {(text.Length > 110 ? text[..110] + "…" : text)}"));
+                $"  {reader.GetString(0),-10} {calls,8} {milliseconds,9:F0} {milliseconds / calls,8:F3} " +
+                $"{(double)rows / calls,9:F1}  {(text.Length > 110 ? text[..110] + "…" : text)}"));
         }
         return lines;
     }
