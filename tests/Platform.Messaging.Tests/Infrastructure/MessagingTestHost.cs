@@ -128,7 +128,7 @@ public sealed class MessagingTestHost : IAsyncDisposable
             await state.ExecuteNonQueryAsync();
         }
 
-        var id = await Outbox.EnqueueAsync(work, message);
+        var id = Outbox.Enqueue(work, message);
 
         // Without a commit, ending the unit of work rolls back the state change and its event together.
         if (commit) await work.CommitAsync(CancellationToken.None);

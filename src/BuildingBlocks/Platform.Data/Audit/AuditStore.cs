@@ -26,19 +26,23 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
         INSERT INTO audit.records (client_id, method, resource, request_id, outcome, replay) VALUES ($1, $2, $3, $4, $5, $6)
         """;
 
-    /// <summary>Records <paramref name="write"/> in <paramref name="work"/>: it commits with the write or not at all.</summary>
-    public async Task RecordAsync(UnitOfWork work, AuditedWrite write, string outcome, bool replay, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records <paramref name="write"/> in <paramref name="work"/>, inserted with its commit
+    /// (<see cref="UnitOfWork.AddToCommit"/>): it commits with the write or not at all.
+    /// </summary>
+    public static void Record(UnitOfWork work, AuditedWrite write, string outcome, bool replay)
     {
-        await using var command = work.Command(Insert);
-        AddValues(command, write, outcome, replay);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(work);
+        var command = new NpgsqlBatchCommand(Insert);
+        foreach (var value in Values(write, outcome, replay)) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        work.AddToCommit(command);
     }
 
     /// <summary>Records <paramref name="write"/> in a transaction of its own (the one statement's).</summary>
     public async Task RecordAsync(AuditedWrite write, string outcome, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(Insert);
-        AddValues(command, write, outcome, replay: false);
+        foreach (var value in Values(write, outcome, replay: false)) command.Parameters.Add(new NpgsqlParameter { Value = value });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -72,15 +76,8 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
         return records;
     }
 
-    private static void AddValues(NpgsqlCommand command, AuditedWrite write, string outcome, bool replay)
-    {
-        command.Parameters.AddWithValue(Bounded(write.ClientId));
-        command.Parameters.AddWithValue(Bounded(write.Method));
-        command.Parameters.AddWithValue(Bounded(write.Resource));
-        command.Parameters.AddWithValue(Bounded(write.RequestId));
-        command.Parameters.AddWithValue(outcome);
-        command.Parameters.AddWithValue(replay);
-    }
+    private static object[] Values(AuditedWrite write, string outcome, bool replay) =>
+        [Bounded(write.ClientId), Bounded(write.Method), Bounded(write.Resource), Bounded(write.RequestId), outcome, replay];
 
     /// <summary>
     /// At most <see cref="MaxValueLength"/> characters, never cutting a surrogate pair, and without NUL, which

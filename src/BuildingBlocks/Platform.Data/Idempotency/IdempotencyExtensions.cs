@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Platform.Data.Audit;
 using Platform.Data.Retention;
 
 namespace Platform.Data.Idempotency;
@@ -18,8 +16,6 @@ public static class IdempotencyExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<IdempotentWrites>();
-        // The audit trail's store, for the record each write commits with; ServiceDefaults registers it too.
-        builder.Services.TryAddSingleton<AuditStore>();
         return builder.AddRetentionRule(IdempotencyRetention.Rule);
     }
 }

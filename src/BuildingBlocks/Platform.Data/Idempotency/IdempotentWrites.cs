@@ -16,7 +16,7 @@ public sealed record WriteRequest(string Operation, Guid? RequestId, byte[] Fing
 /// Within a write RPC (an <see cref="AuditScope"/>), the accepted write's audit record is inserted in the same unit of
 /// work just before it commits, a replay's too: a write that commits has its record, one that rolls back has none.
 /// </summary>
-public sealed class IdempotentWrites(NpgsqlDataSource dataSource, AuditStore audit)
+public sealed class IdempotentWrites(NpgsqlDataSource dataSource)
 {
     public async Task<TResponse> RunAsync<TResponse>(
         WriteRequest request,
@@ -39,10 +39,10 @@ public sealed class IdempotentWrites(NpgsqlDataSource dataSource, AuditStore aud
             var response = await write(work, cancellationToken);
             if (request.RequestId is { } id)
             {
-                await using var save = work.Command("UPDATE platform.idempotent_requests SET response = $2 WHERE request_id = $1");
-                save.Parameters.AddWithValue(id);
-                save.Parameters.AddWithValue(encode(response));
-                await save.ExecuteNonQueryAsync(cancellationToken);
+                var save = new NpgsqlBatchCommand("UPDATE platform.idempotent_requests SET response = $2 WHERE request_id = $1");
+                save.Parameters.Add(new NpgsqlParameter { Value = id });
+                save.Parameters.Add(new NpgsqlParameter { Value = encode(response) });
+                work.AddToCommit(save);
             }
 
             await CommitWithAuditAsync(work, replay: false, cancellationToken);
@@ -54,11 +54,12 @@ public sealed class IdempotentWrites(NpgsqlDataSource dataSource, AuditStore aud
         }
     }
 
-    private async Task CommitWithAuditAsync(UnitOfWork work, bool replay, CancellationToken cancellationToken)
+    /// <summary>The answer, the audit record and the commit go in one round trip (<see cref="UnitOfWork.AddToCommit"/>).</summary>
+    private static async Task CommitWithAuditAsync(UnitOfWork work, bool replay, CancellationToken cancellationToken)
     {
         var scope = AuditScope.Current;
         if (scope is not null && !scope.Recorded)
-            await audit.RecordAsync(work, scope.Write, AuditOutcomes.Accepted, replay, cancellationToken);
+            AuditStore.Record(work, scope.Write, AuditOutcomes.Accepted, replay);
         await work.CommitAsync(cancellationToken);
         scope?.MarkRecorded();
     }

@@ -9,9 +9,11 @@ namespace Platform.Messaging.Outbox;
 public interface IOutbox
 {
     /// <summary>
-    /// Adds <paramref name="message"/> to the outbox in <paramref name="work"/>. Returns the id of the row,
-    /// which becomes the message's MassTransit MessageId (and so the key of every consumer's inbox).
+    /// Adds <paramref name="message"/> to the outbox in <paramref name="work"/>: its row is inserted with the commit, in
+    /// the commit's round trip (<see cref="UnitOfWork.AddToCommit"/>), so it commits exactly when the change does.
+    /// Returns the id of the row, which becomes the message's MassTransit MessageId (and so the key of every consumer's
+    /// inbox).
     /// </summary>
-    Task<Guid> EnqueueAsync<T>(UnitOfWork work, T message, CancellationToken cancellationToken = default)
+    Guid Enqueue<T>(UnitOfWork work, T message)
         where T : class;
 }

@@ -15,10 +15,10 @@ internal sealed class PostgresOutbox : IOutbox
 {
     private const string InsertSql = """
         INSERT INTO messaging.outbox (id, message_type, body, trace_parent, trace_state)
-        VALUES (@id, @message_type, @body, @trace_parent, @trace_state)
+        VALUES ($1, $2, $3, $4, $5)
         """;
 
-    public async Task<Guid> EnqueueAsync<T>(UnitOfWork work, T message, CancellationToken cancellationToken = default)
+    public Guid Enqueue<T>(UnitOfWork work, T message)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -30,15 +30,17 @@ internal sealed class PostgresOutbox : IOutbox
         var id = NewId.NextGuid();
         var (traceParent, traceState) = MessagingDiagnostics.CaptureCurrent();
 
-        await using var command = work.Command(InsertSql);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("message_type", OutboxMessageType.NameOf(type));
+        var command = new NpgsqlBatchCommand(InsertSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = OutboxMessageType.NameOf(type) });
         // MassTransit's own serializer options, so the stored body is the JSON consumers will receive.
-        command.Parameters.AddWithValue("body", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(message, type, SystemTextJsonMessageSerializer.Options));
-        command.Parameters.AddWithValue("trace_parent", (object?)traceParent ?? DBNull.Value);
-        command.Parameters.AddWithValue("trace_state", (object?)traceState ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(message, type, SystemTextJsonMessageSerializer.Options),
+        });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)traceParent ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)traceState ?? DBNull.Value });
+        work.AddToCommit(command);
         return id;
     }
 }

@@ -28,14 +28,13 @@ public sealed class RegistryCommands(RegistryStore store, IOutbox outbox, TimePr
         await ClaimAsync(work, practice, cancellationToken);
         string?[] affected = [plan.FromPcnId, plan.Started.PcnId];
         var touched = affected.OfType<string>().Distinct().ToList();
-        await store.MoveMembershipAsync(work, touched, plan.Ended, plan.Started, cancellationToken);
-
         // The practice belongs to the PCN it joins, so the view of the touched PCNs answers for it too.
-        var after = await RegistryView.LoadFromAsync(store, work, command.EffectiveFrom, touched, cancellationToken);
-        await outbox.EnqueueAsync(work, new PracticeTransferred(
+        var after = RegistryView.From(
+            await store.MoveMembershipAsync(work, touched, plan.Ended, plan.Started, cancellationToken), command.EffectiveFrom);
+        outbox.Enqueue(work, new PracticeTransferred(
             practice.Id, practice.OdsCode, plan.FromPcnId, plan.Started.PcnId, command.EffectiveFrom,
             Snapshots(after, affected), clock.GetUtcNow(),
-            Timeline(after, affected)), cancellationToken);
+            Timeline(after, affected)));
 
         return (after.ViewOf(after.Practices[practice.Id]), plan.ApplyTo(history));
     }
@@ -51,15 +50,12 @@ public sealed class RegistryCommands(RegistryStore store, IOutbox outbox, TimePr
         // The size counts from its date until the practice's next one, in whichever PCNs it belongs to meanwhile
         // (including one it joins only after the size's date), and in the PCN it founded.
         var touched = MembershipRules.PcnsCounting(history, pcns, command.AsAt);
-        await store.LockPcnsAsync(work, touched, cancellationToken);
-        await store.UpsertListSizeAsync(work, snapshot, cancellationToken);
-
         // Its PCN on the date is one of those it counts in, so the view of the touched PCNs answers for it too.
-        var after = await RegistryView.LoadFromAsync(store, work, command.AsAt, touched, cancellationToken);
-        await outbox.EnqueueAsync(work, new ListSizeRecorded(
+        var after = RegistryView.From(await store.RecordListSizeAsync(work, touched, snapshot, cancellationToken), command.AsAt);
+        outbox.Enqueue(work, new ListSizeRecorded(
             practice.Id, practice.OdsCode, command.AsAt, command.RegisteredPatients, command.WeightedPatients,
             Snapshots(after, after.ViewOf(practice).Pcn?.Id), clock.GetUtcNow(),
-            Timeline(after, touched)), cancellationToken);
+            Timeline(after, touched)));
         return snapshot;
     }
 
@@ -99,10 +95,10 @@ public sealed class RegistryCommands(RegistryStore store, IOutbox outbox, TimePr
 
         var after = await RegistryView.LoadFromAsync(store, work, command.EffectiveFrom, cancellationToken);
         var affected = ids.Select(id => before.ViewOf(before.Practices[id]).Pcn?.Id).Append(after.ViewOf(after.Practices[command.SuccessorId]).Pcn?.Id).ToArray();
-        await outbox.EnqueueAsync(work, new PracticesMerged(
+        outbox.Enqueue(work, new PracticesMerged(
             command.SuccessorId, practices[command.SuccessorId].OdsCode, command.PredecessorIds, command.EffectiveFrom,
             Snapshots(after, affected), clock.GetUtcNow(),
-            Timeline(after, touched)), cancellationToken);
+            Timeline(after, touched)));
 
         return (after.ViewOf(after.Practices[command.SuccessorId]), command.PredecessorIds.Select(id => after.ViewOf(after.Practices[id])).ToList());
     }

@@ -54,7 +54,7 @@ internal sealed class RegistryView
     /// read's, so that every query sees one snapshot. One round trip.
     /// </summary>
     public static Task<RegistryView> LoadAsync(RegistryStore store, UnitOfWork work, DateOnly asAt, CancellationToken cancellationToken) =>
-        LoadAsync(store, work, asAt, through: asAt, pcnIds: null, cancellationToken);
+        LoadAsync(store, work, asAt, through: asAt, cancellationToken);
 
     /// <summary>
     /// Loads the view as at <paramref name="asAt"/> with the history of every later date, so that <see cref="At"/> gives
@@ -62,23 +62,23 @@ internal sealed class RegistryView
     /// whatever the number of later dates; it reads more rows than <see cref="LoadAsync(RegistryStore, UnitOfWork, DateOnly, CancellationToken)"/>.
     /// </summary>
     public static Task<RegistryView> LoadFromAsync(RegistryStore store, UnitOfWork work, DateOnly asAt, CancellationToken cancellationToken) =>
-        LoadAsync(store, work, asAt, through: null, pcnIds: null, cancellationToken);
+        LoadAsync(store, work, asAt, through: null, cancellationToken);
 
     /// <summary>
-    /// As <see cref="LoadFromAsync(RegistryStore, UnitOfWork, DateOnly, CancellationToken)"/>, but only what the named
-    /// PCNs' figures depend on (<see cref="RegistryStore.LoadRegistryAsync"/>): the view answers
-    /// <see cref="PopulationOf"/> for those PCNs, <see cref="ViewOf"/> for the practices that belong to them, and its
-    /// <see cref="ChangeDatesAfter"/> are the dates on which those PCNs can change. What a write that touched them
-    /// publishes, for a few rows of the registry instead of all of it.
+    /// The view as at <paramref name="asAt"/> of rows loaded from that date on: those a write loaded under the locks of
+    /// the PCNs it touched (<see cref="RegistryStore.MoveMembershipAsync"/>), which are only what those PCNs' figures
+    /// depend on. Such a view answers <see cref="PopulationOf"/> for those PCNs, <see cref="ViewOf"/> for the practices
+    /// that belong to them, and its <see cref="ChangeDatesAfter"/> are the dates on which those PCNs can change: what the
+    /// write publishes, for a few rows of the registry instead of all of it.
     /// </summary>
-    public static Task<RegistryView> LoadFromAsync(
-        RegistryStore store, UnitOfWork work, DateOnly asAt, IReadOnlyCollection<string> pcnIds, CancellationToken cancellationToken) =>
-        LoadAsync(store, work, asAt, through: null, pcnIds, cancellationToken);
+    public static RegistryView From(RegistryRows rows, DateOnly asAt) => Of(rows, asAt, through: null);
 
     private static async Task<RegistryView> LoadAsync(RegistryStore store, UnitOfWork work, DateOnly asAt, DateOnly? through,
-        IReadOnlyCollection<string>? pcnIds, CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        Of(await store.LoadRegistryAsync(work, asAt, through, pcnIds: null, cancellationToken), asAt, through);
+
+    private static RegistryView Of(RegistryRows rows, DateOnly asAt, DateOnly? through)
     {
-        var rows = await store.LoadRegistryAsync(work, asAt, through, pcnIds, cancellationToken);
         var founders = rows.FoundingMemberships
             .Select(membership => new PcnFounder(rows.Practices[membership.PracticeId], membership,
                 rows.FounderBaseSizes.GetValueOrDefault((membership.PcnId, membership.PracticeId))))

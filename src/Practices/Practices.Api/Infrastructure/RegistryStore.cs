@@ -40,8 +40,15 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
     public async Task<RegistryRows> LoadRegistryAsync(
         UnitOfWork work, DateOnly from, DateOnly? through, IReadOnlyCollection<string>? pcnIds, CancellationToken cancellationToken)
     {
-        var sql = pcnIds is null ? WholeRegistrySql : OfPcnsSql;
         await using var batch = work.Batch();
+        AddRegistryQueries(batch, from, through, pcnIds);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadRegistryAsync(reader, cancellationToken);
+    }
+
+    private static void AddRegistryQueries(NpgsqlBatch batch, DateOnly from, DateOnly? through, IReadOnlyCollection<string>? pcnIds)
+    {
+        var sql = pcnIds is null ? WholeRegistrySql : OfPcnsSql;
         AddPcnQueries(batch);
         AddPracticeQueries(batch, ids: null);
         foreach (var founders in new[] { sql.FoundingMemberships, sql.FounderBaseSizes })
@@ -58,8 +65,11 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
             if (pcnIds is not null) command.Parameters.Add(SqlParameters.TextArray(pcnIds));
             batch.BatchCommands.Add(command);
         }
+    }
 
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+    /// <summary>Reads what <see cref="AddRegistryQueries"/> asked, moving past its results.</summary>
+    private static async Task<RegistryRows> ReadRegistryAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         var pcns = await ReadPcnsAsync(reader, cancellationToken);
         var practices = await ReadPracticesAsync(reader, cancellationToken);
         var founding = await ReadResultAsync(reader, ReadMembership, cancellationToken);
@@ -266,34 +276,66 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
     /// before a write reads what it publishes: a second write touching one of these PCNs waits here until this one
     /// commits, then (READ COMMITTED) reads what it wrote.
     /// </summary>
-    public Task LockPcnsAsync(UnitOfWork work, IEnumerable<string> pcnIds, CancellationToken cancellationToken) =>
-        UnderPcnLocksAsync(work, pcnIds, [], cancellationToken);
+    public async Task LockPcnsAsync(UnitOfWork work, IEnumerable<string> pcnIds, CancellationToken cancellationToken)
+    {
+        await using var batch = work.Batch();
+        var ids = AddPcnLocks(batch, pcnIds);
+        await ExecuteUnderLocksAsync(ids, batch.ExecuteNonQueryAsync(cancellationToken));
+    }
 
     /// <summary>
     /// Moves a practice under the locks of the PCNs named (<see cref="LockPcnsAsync"/>): ends its current membership,
-    /// if any, and starts the next, in the same round trip as the locks, so they are held one round trip less.
+    /// if any, and starts the next; then loads what those PCNs' figures depend on from the move's date
+    /// (<see cref="LoadRegistryAsync"/>).
     /// </summary>
-    public Task MoveMembershipAsync(
+    public Task<RegistryRows> MoveMembershipAsync(
         UnitOfWork work, IEnumerable<string> pcnIds, Membership? ended, Membership started, CancellationToken cancellationToken) =>
-        UnderPcnLocksAsync(work, pcnIds,
-            ended is null ? [StartMembership(started)] : [EndMembership(ended), StartMembership(started)], cancellationToken);
+        WriteUnderPcnLocksAsync(work, pcnIds,
+            ended is null ? [StartMembership(started)] : [EndMembership(ended), StartMembership(started)], started.From, cancellationToken);
 
-    /// <summary>Takes the locks as <see cref="LockPcnsAsync"/> says, then runs the statements given, in one round trip.</summary>
-    private static async Task UnderPcnLocksAsync(
-        UnitOfWork work, IEnumerable<string> pcnIds, IEnumerable<NpgsqlBatchCommand> then, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a list size under the locks of the PCNs it counts in (<see cref="LockPcnsAsync"/>), replacing one of the
+    /// same practice and date; then loads what those PCNs' figures depend on from its date (<see cref="LoadRegistryAsync"/>).
+    /// </summary>
+    public Task<RegistryRows> RecordListSizeAsync(
+        UnitOfWork work, IEnumerable<string> pcnIds, ListSizeSnapshot snapshot, CancellationToken cancellationToken) =>
+        WriteUnderPcnLocksAsync(work, pcnIds, [UpsertListSize(snapshot)], snapshot.AsAt, cancellationToken);
+
+    /// <summary>
+    /// Takes the locks, runs the writes, and loads the locked PCNs' rows from <paramref name="loadFrom"/>, in one round
+    /// trip: a write holds the locks until it commits, and other writes to those PCNs wait for each round trip it
+    /// makes meanwhile. Under READ COMMITTED each statement sees what was committed when it began, and PostgreSQL
+    /// begins a batch's next statement only when the last has finished, so the load sees every write that held the
+    /// locks before this one.
+    /// </summary>
+    private static async Task<RegistryRows> WriteUnderPcnLocksAsync(UnitOfWork work, IEnumerable<string> pcnIds,
+        IEnumerable<NpgsqlBatchCommand> writes, DateOnly loadFrom, CancellationToken cancellationToken)
+    {
+        await using var batch = work.Batch();
+        var ids = AddPcnLocks(batch, pcnIds);
+        foreach (var write in writes) batch.BatchCommands.Add(write);
+        AddRegistryQueries(batch, loadFrom, through: null, ids);
+        await using var reader = await ExecuteUnderLocksAsync(ids, batch.ExecuteReaderAsync(cancellationToken));
+        return await ReadRegistryAsync(reader, cancellationToken);
+    }
+
+    private static List<string> AddPcnLocks(NpgsqlBatch batch, IEnumerable<string> pcnIds)
     {
         var ids = pcnIds.Distinct().ToList();
-        await using var batch = work.Batch();
         var locks = new NpgsqlBatchCommand("""
             UPDATE pcns SET version = version + 1
             WHERE id IN (SELECT id FROM pcns WHERE id = ANY($1) ORDER BY id FOR UPDATE)
             """);
         locks.Parameters.Add(SqlParameters.TextArray(ids));
         batch.BatchCommands.Add(locks);
-        foreach (var command in then) batch.BatchCommands.Add(command);
+        return ids;
+    }
+
+    private static async Task<T> ExecuteUnderLocksAsync<T>(IReadOnlyCollection<string> ids, Task<T> execution)
+    {
         try
         {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            return await execution;
         }
         catch (NpgsqlException e) when (e.InnerException is TimeoutException)
         {
@@ -378,17 +420,24 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
     /// <summary>Records a snapshot; a second one for the same practice and date replaces the first.</summary>
     public async Task UpsertListSizeAsync(UnitOfWork work, ListSizeSnapshot snapshot, CancellationToken cancellationToken)
     {
-        await using var command = work.Command("""
+        await using var batch = work.Batch();
+        batch.BatchCommands.Add(UpsertListSize(snapshot));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand UpsertListSize(ListSizeSnapshot snapshot)
+    {
+        var command = new NpgsqlBatchCommand("""
             INSERT INTO list_sizes (practice_id, as_at, registered_patients, weighted_patients, source) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (practice_id, as_at) DO UPDATE
             SET registered_patients = excluded.registered_patients, weighted_patients = excluded.weighted_patients, source = excluded.source
             """);
-        command.Parameters.AddWithValue(snapshot.PracticeId);
-        command.Parameters.AddWithValue(snapshot.AsAt);
-        command.Parameters.AddWithValue(snapshot.RegisteredPatients);
+        command.Parameters.Add(new NpgsqlParameter { Value = snapshot.PracticeId });
+        command.Parameters.Add(new NpgsqlParameter { Value = snapshot.AsAt });
+        command.Parameters.Add(new NpgsqlParameter { Value = snapshot.RegisteredPatients });
         command.Parameters.Add(new NpgsqlParameter { Value = snapshot.WeightedPatients is { } weighted ? weighted : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)snapshot.Source ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
     /// <summary>Closes a merged predecessor and records the merger.</summary>
