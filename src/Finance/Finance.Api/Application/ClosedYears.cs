@@ -22,13 +22,13 @@ public sealed class ClosedYears(FinanceStore store, ClosedYearStore closedStore,
 {
     /// <summary>
     /// Closes the year with its allocations as they stand, in the caller's unit of work; a closed year is answered as
-    /// it closed, unchanged. The exclusive year lock waits for changes in flight (<see cref="ClosedYearStore.LockYearAsync"/>).
+    /// it closed, unchanged. The exclusive year lock waits for changes in flight (<see cref="ClosedYearStore.LockYearsAndListClosedAsync"/>).
     /// </summary>
     public async Task<YearStatus> CloseAsync(UnitOfWork work, CloseFinancialYear command, CancellationToken cancellationToken)
     {
         var year = command.Year;
-        await closedStore.LockYearAsync(work, year, exclusive: true, cancellationToken);
-        if (await closedStore.FindAsync(work, year, cancellationToken) is { } closed)
+        var alreadyClosed = await closedStore.LockYearsAndListClosedAsync(work, [year], exclusive: true, cancellationToken);
+        if (alreadyClosed.FirstOrDefault(closed => closed.Year == year) is { } closed)
             return new YearStatus(year, closed);
 
         var rates = reference.InTableOrder(await store.ListRatesAsync(work, cancellationToken))
@@ -89,9 +89,8 @@ public sealed class ClosedYears(FinanceStore store, ClosedYearStore closedStore,
     {
         // Every year in scope, open ones too: a year closing now either waits for this change to commit (and publishes
         // it) or is seen closed by it (and gets its adjustment), so no change falls between the two.
-        foreach (var year in reference.Years.Where(year => years is null || years.Contains(year)).Order())
-            await closedStore.LockYearAsync(work, year, exclusive: false, cancellationToken);
-        var closed = (await closedStore.ListClosedAsync(work, cancellationToken))
+        var inScope = reference.Years.Where(year => years is null || years.Contains(year)).Order();
+        var closed = (await closedStore.LockYearsAndListClosedAsync(work, inScope, exclusive: false, cancellationToken))
             .Select(year => year.Year)
             .Where(year => years is null || years.Contains(year))
             .Order()

@@ -18,18 +18,31 @@ public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
     // ---- Locks --------------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// Closing takes a year's lock exclusively and every change to the year's rates or populations takes it shared,
-    /// each until its transaction ends. So a change either commits before the year closes (and closing, which reads
-    /// after it, publishes its figures) or sees the year closed (and records adjustments against what was published);
-    /// never neither.
+    /// Takes the years' locks, in the order given, then lists the closed years, in one round trip (a batch runs its
+    /// statements in order, so the list is read once every lock is held). Closing takes a year's lock exclusively and
+    /// every change to the year's rates or populations takes it shared, each until its transaction ends. So a change
+    /// either commits before the year closes (and closing, which reads after it, publishes its figures) or sees the
+    /// year closed (and records adjustments against what was published); never neither.
     /// </summary>
-    public async Task LockYearAsync(UnitOfWork work, FinancialYear year, bool exclusive, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClosedYear>> LockYearsAndListClosedAsync(
+        UnitOfWork work, IEnumerable<FinancialYear> years, bool exclusive, CancellationToken cancellationToken)
     {
         var function = exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared";
-        await using var command = work.Command(
-            $"SELECT {function}(hashtextextended('financial-year/' || $1, 0))");
-        command.Parameters.AddWithValue(year.ToString());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = work.Batch();
+        foreach (var year in years)
+        {
+            var locking = new NpgsqlBatchCommand($"SELECT {function}(hashtextextended('financial-year/' || $1, 0))");
+            locking.Parameters.Add(new NpgsqlParameter { Value = year.ToString() });
+            batch.BatchCommands.Add(locking);
+        }
+        var locks = batch.BatchCommands.Count;
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(ListClosedSql));
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        for (var skipped = 0; skipped < locks; skipped++) await reader.NextResultAsync(cancellationToken);
+        var closed = new List<ClosedYear>();
+        while (await reader.ReadAsync(cancellationToken)) closed.Add(ReadClosedYear(reader));
+        return closed;
     }
 
     /// <summary>
@@ -50,15 +63,17 @@ public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<ClosedYear>> ListClosedAsync(
         UnitOfWork? work, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.Command(
-            work,
-            "SELECT year, closed_at, llr_total, llr_population FROM closed_years ORDER BY year");
-        return await ReadAllAsync(command, reader => new ClosedYear(
-            FinancialYear.Parse(reader.GetString(0)),
-            reader.GetFieldValue<DateTimeOffset>(1),
-            reader.GetDecimal(2),
-            reader.GetInt64(3)), cancellationToken);
+        await using var command = dataSource.Command(work, ListClosedSql);
+        return await ReadAllAsync(command, ReadClosedYear, cancellationToken);
     }
+
+    private const string ListClosedSql = "SELECT year, closed_at, llr_total, llr_population FROM closed_years ORDER BY year";
+
+    private static ClosedYear ReadClosedYear(NpgsqlDataReader reader) => new(
+        FinancialYear.Parse(reader.GetString(0)),
+        reader.GetFieldValue<DateTimeOffset>(1),
+        reader.GetDecimal(2),
+        reader.GetInt64(3));
 
     public async Task<ClosedYear?> FindAsync(
         UnitOfWork? work, FinancialYear year, CancellationToken cancellationToken) =>

@@ -95,18 +95,19 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
         foreach (var timeline in timelines.OrderBy(timeline => timeline[0].PcnId, StringComparer.Ordinal))
         {
             var (pcnId, from, version) = (timeline[0].PcnId, timeline[0].AsAt, timeline[0].Version);
-            await using (var locking = work.Command("SELECT pg_advisory_xact_lock(hashtextextended('pcn_populations/' || $1, 0))"))
-            {
-                locking.Parameters.AddWithValue(pcnId);
-                await locking.ExecuteNonQueryAsync(cancellationToken);
-            }
-
+            // The lock and then, under it, the dates a newer version holds: one round trip.
             var newer = new List<DateOnly>();
-            await using (var query = work.Command("SELECT as_at FROM pcn_populations WHERE pcn_id = $1 AND version > $2"))
+            await using (var locked = work.Batch())
             {
-                query.Parameters.AddWithValue(pcnId);
-                query.Parameters.AddWithValue(version);
-                await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+                var locking = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtextextended('pcn_populations/' || $1, 0))");
+                locking.Parameters.Add(new NpgsqlParameter { Value = pcnId });
+                var query = new NpgsqlBatchCommand("SELECT as_at FROM pcn_populations WHERE pcn_id = $1 AND version > $2");
+                query.Parameters.Add(new NpgsqlParameter { Value = pcnId });
+                query.Parameters.Add(new NpgsqlParameter { Value = version });
+                locked.BatchCommands.Add(locking);
+                locked.BatchCommands.Add(query);
+                await using var reader = await locked.ExecuteReaderAsync(cancellationToken);
+                await reader.NextResultAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken)) newer.Add(reader.GetFieldValue<DateOnly>(0));
             }
             if (VersionedTimeline.StandingWindow(from, newer) is not { } window) continue;
