@@ -73,28 +73,38 @@ public sealed class ClosedYears(FinanceStore store, ClosedYearStore closedStore,
         closedStore.ListAdjustmentsAsync(query.Year, query.PcnId, query.StreamId, cancellationToken);
 
     /// <summary>
-    /// Follows a change to the allocations' inputs (a rate set, a registry event's populations), in the change's unit
-    /// of work: a closed year's figures stand as published, and what the change would do to them is recorded as
-    /// prior-year adjustments citing <paramref name="cause"/>. An open year needs nothing: its allocations are computed
-    /// on read. Call it after the change is written, before the unit of work commits.
+    /// Begins a change to the allocations' inputs (a rate set, a registry event's populations), in the change's unit of
+    /// work, before the change is written: takes the lock of every year in scope, open ones too, shared, and returns
+    /// the closed ones, in one round trip. A year closing now either waits for this change to commit (and publishes
+    /// it) or is seen closed by it (and gets its adjustment), so no change falls between the two.
     /// </summary>
-    /// <param name="pcnIds">The PCNs whose inputs changed; null for every PCN.</param>
     /// <param name="years">The years the change can affect; null for every year.</param>
-    public async Task FollowChangeAsync(
-        UnitOfWork work,
-        AdjustmentCause cause,
-        IReadOnlyCollection<string>? pcnIds,
-        IReadOnlyCollection<FinancialYear>? years,
-        CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FinancialYear>> BeginChangeAsync(
+        UnitOfWork work, IReadOnlyCollection<FinancialYear>? years, CancellationToken cancellationToken)
     {
-        // Every year in scope, open ones too: a year closing now either waits for this change to commit (and publishes
-        // it) or is seen closed by it (and gets its adjustment), so no change falls between the two.
         var inScope = reference.Years.Where(year => years is null || years.Contains(year)).Order();
-        var closed = (await closedStore.LockYearsAndListClosedAsync(work, inScope, exclusive: false, cancellationToken))
+        return (await closedStore.LockYearsAndListClosedAsync(work, inScope, exclusive: false, cancellationToken))
             .Select(year => year.Year)
             .Where(year => years is null || years.Contains(year))
             .Order()
             .ToList();
+    }
+
+    /// <summary>
+    /// Follows the change begun with <see cref="BeginChangeAsync"/>, once it is written and before the unit of work
+    /// commits: a closed year's figures stand as published, and what the change would do to them is recorded as
+    /// prior-year adjustments citing <paramref name="cause"/>. An open year needs nothing: its allocations are computed
+    /// on read.
+    /// </summary>
+    /// <param name="pcnIds">The PCNs whose inputs changed; null for every PCN.</param>
+    /// <param name="closed">What <see cref="BeginChangeAsync"/> returned: the closed years in the change's scope.</param>
+    public async Task FollowChangeAsync(
+        UnitOfWork work,
+        AdjustmentCause cause,
+        IReadOnlyCollection<string>? pcnIds,
+        IReadOnlyList<FinancialYear> closed,
+        CancellationToken cancellationToken)
+    {
         if (closed.Count == 0) return;
 
         // Before the rates and populations are read: a change recorded against a closed year by a transaction that

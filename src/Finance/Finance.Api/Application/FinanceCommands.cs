@@ -36,10 +36,10 @@ public sealed class FinanceCommands(FinanceStore store, FinanceReferenceData ref
         var (streamId, year, ratePerHead, partYearFactor, requestId) = command;
         if (!reference.Streams.ContainsKey(streamId))
             throw new NotFoundException("llr.finance.v1.FundingStream", $"fundingStreams/{streamId}");
+        var closed = await closedYears.BeginChangeAsync(work, [year], cancellationToken);
         var rate = await store.SetRateAsync(work, streamId, year, ratePerHead, partYearFactor, cancellationToken)
             ?? throw new NotFoundException("llr.finance.v1.FundingRate", $"fundingStreams/{streamId}/rates/{year}");
-        await closedYears.FollowChangeAsync(
-            work, AdjustmentCause.RateChange(streamId, requestId), pcnIds: null, years: [year], cancellationToken);
+        await closedYears.FollowChangeAsync(work, AdjustmentCause.RateChange(streamId, requestId), pcnIds: null, closed, cancellationToken);
         return rate;
     }
 

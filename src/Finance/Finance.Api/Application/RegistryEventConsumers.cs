@@ -30,11 +30,13 @@ public sealed class RegistryEventApplier(FinanceStore store, ClosedYears closedY
         CancellationToken cancellationToken)
     {
         var byPcn = (timeline ?? affected).GroupBy(snapshot => snapshot.PcnId).ToList();
-        await store.ApplyTimelinesAsync(
-            work, byPcn.Select(pcn => pcn.Select(ToPopulation).OrderBy(population => population.AsAt).ToList()), "event", cancellationToken);
+        var closed = await closedYears.BeginChangeAsync(work, years: null, cancellationToken);
+        // With no closed year nothing reads the new populations before the commit, so they go with it.
+        await store.ApplyTimelinesAsync(work, byPcn.Select(pcn => pcn.Select(ToPopulation).OrderBy(population => population.AsAt).ToList()),
+            "event", withCommit: closed.Count == 0, cancellationToken);
 
         await closedYears.FollowChangeAsync(
-            work, AdjustmentCause.RegistryEvent(reason, messageId), byPcn.Select(pcn => pcn.Key).ToHashSet(), years: null, cancellationToken);
+            work, AdjustmentCause.RegistryEvent(reason, messageId), byPcn.Select(pcn => pcn.Key).ToHashSet(), closed, cancellationToken);
     }
 
     private static PcnPopulation ToPopulation(PcnSnapshot snapshot) => new(

@@ -89,40 +89,87 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
     /// earlier one (<see cref="VersionedTimeline"/>). PCNs are locked in id order for the transaction, so two events for
     /// one PCN applied at once take turns and neither reads what the other is about to change.
     /// </summary>
+    /// <remarks>
+    /// Timelines of different PCNs (an event's) are locked, and what newer versions hold read, in one round trip, and
+    /// written in one more; with <paramref name="withCommit"/>, the writes go with the commit instead
+    /// (<see cref="UnitOfWork.AddToCommit"/>), for a caller that reads nothing after them. A PCN's later timeline (the
+    /// start-up copy has one per date) is read after its earlier one is written.
+    /// </remarks>
     public async Task ApplyTimelinesAsync(UnitOfWork work, IEnumerable<IReadOnlyList<PcnPopulation>> timelines, string origin,
-        CancellationToken cancellationToken)
+        bool withCommit, CancellationToken cancellationToken)
     {
-        foreach (var timeline in timelines.OrderBy(timeline => timeline[0].PcnId, StringComparer.Ordinal))
+        var ordered = timelines.OrderBy(timeline => timeline[0].PcnId, StringComparer.Ordinal).ToList();
+        for (var first = 0; first < ordered.Count;)
         {
-            var (pcnId, from, version) = (timeline[0].PcnId, timeline[0].AsAt, timeline[0].Version);
-            // The lock and then, under it, the dates a newer version holds: one round trip.
-            var newer = new List<DateOnly>();
-            await using (var locked = work.Batch())
-            {
-                var locking = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtextextended('pcn_populations/' || $1, 0))");
-                locking.Parameters.Add(new NpgsqlParameter { Value = pcnId });
-                var query = new NpgsqlBatchCommand("SELECT as_at FROM pcn_populations WHERE pcn_id = $1 AND version > $2");
-                query.Parameters.Add(new NpgsqlParameter { Value = pcnId });
-                query.Parameters.Add(new NpgsqlParameter { Value = version });
-                locked.BatchCommands.Add(locking);
-                locked.BatchCommands.Add(query);
-                await using var reader = await locked.ExecuteReaderAsync(cancellationToken);
-                await reader.NextResultAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken)) newer.Add(reader.GetFieldValue<DateOnly>(0));
-            }
-            if (VersionedTimeline.StandingWindow(from, newer) is not { } window) continue;
-            var (start, until) = window;
+            // The next run of timelines with no PCN twice.
+            var pcns = new HashSet<string>();
+            var end = first;
+            while (end < ordered.Count && pcns.Add(ordered[end][0].PcnId)) end++;
+            var group = ordered[first..end];
+            first = end;
 
-            var batch = work.Batch();
-            var drop = new NpgsqlBatchCommand("DELETE FROM pcn_populations WHERE pcn_id = $1 AND as_at >= $2 AND ($3::date IS NULL OR as_at < $3)");
-            drop.Parameters.AddWithValue(pcnId);
-            drop.Parameters.AddWithValue(start);
-            drop.Parameters.Add(new NpgsqlParameter { Value = until is { } date ? date : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
-            batch.BatchCommands.Add(drop);
-            foreach (var population in timeline.Where(population => until is not { } stop || population.AsAt < stop))
-                batch.BatchCommands.Add(Insert(population, origin));
-            await using (batch) await batch.ExecuteNonQueryAsync(cancellationToken);
+            var newer = await LockAndReadNewerAsync(work, group, cancellationToken);
+            var writes = group.Zip(newer).SelectMany(applying => Replace(applying.First, applying.Second, origin)).ToList();
+            if (withCommit && first == ordered.Count)
+            {
+                foreach (var write in writes) work.AddToCommit(write);
+                continue;
+            }
+            await using var batch = work.Batch();
+            foreach (var write in writes) batch.BatchCommands.Add(write);
+            if (writes.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Each timeline's PCN lock, in the order given, then, under them all, the dates a newer version than each timeline's
+    /// holds: one round trip.
+    /// </summary>
+    private static async Task<List<List<DateOnly>>> LockAndReadNewerAsync(
+        UnitOfWork work, IReadOnlyList<IReadOnlyList<PcnPopulation>> timelines, CancellationToken cancellationToken)
+    {
+        await using var batch = work.Batch();
+        foreach (var timeline in timelines)
+        {
+            var locking = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtextextended('pcn_populations/' || $1, 0))");
+            locking.Parameters.Add(new NpgsqlParameter { Value = timeline[0].PcnId });
+            batch.BatchCommands.Add(locking);
+        }
+        foreach (var timeline in timelines)
+        {
+            var query = new NpgsqlBatchCommand("SELECT as_at FROM pcn_populations WHERE pcn_id = $1 AND version > $2");
+            query.Parameters.Add(new NpgsqlParameter { Value = timeline[0].PcnId });
+            query.Parameters.Add(new NpgsqlParameter { Value = timeline[0].Version });
+            batch.BatchCommands.Add(query);
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        for (var skipped = 1; skipped < timelines.Count; skipped++) await reader.NextResultAsync(cancellationToken);
+        var newer = new List<List<DateOnly>>();
+        foreach (var _ in timelines)
+        {
+            await reader.NextResultAsync(cancellationToken);
+            var dates = new List<DateOnly>();
+            while (await reader.ReadAsync(cancellationToken)) dates.Add(reader.GetFieldValue<DateOnly>(0));
+            newer.Add(dates);
+        }
+        return newer;
+    }
+
+    /// <summary>What replaces Finance's rows for the timeline's PCN, given the dates newer versions hold: nothing if they hold its start.</summary>
+    private static IEnumerable<NpgsqlBatchCommand> Replace(IReadOnlyList<PcnPopulation> timeline, List<DateOnly> newer, string origin)
+    {
+        var (pcnId, from) = (timeline[0].PcnId, timeline[0].AsAt);
+        if (VersionedTimeline.StandingWindow(from, newer) is not { } window) yield break;
+        var (start, until) = window;
+
+        var drop = new NpgsqlBatchCommand("DELETE FROM pcn_populations WHERE pcn_id = $1 AND as_at >= $2 AND ($3::date IS NULL OR as_at < $3)");
+        drop.Parameters.Add(new NpgsqlParameter { Value = pcnId });
+        drop.Parameters.Add(new NpgsqlParameter { Value = start });
+        drop.Parameters.Add(new NpgsqlParameter { Value = until is { } date ? date : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
+        yield return drop;
+        foreach (var population in timeline.Where(population => until is not { } stop || population.AsAt < stop))
+            yield return Insert(population, origin);
     }
 
     private static NpgsqlBatchCommand Insert(PcnPopulation population, string origin)

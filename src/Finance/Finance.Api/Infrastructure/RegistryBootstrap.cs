@@ -58,7 +58,7 @@ public sealed class RegistryBootstrap(
         // timeline: an event of a newer version (already applied, or still queued) wins on the dates it covers.
         await using var work = await dataSource.BeginUnitOfWorkAsync(cancellationToken);
         await store.ApplyTimelinesAsync(work, populations.OrderBy(population => population.AsAt).Select(population => new[] { population }),
-            "bootstrap", cancellationToken);
+            "bootstrap", withCommit: false, cancellationToken);
         await store.MarkRegistryCopiedAsync(work, cancellationToken);
         await work.CommitAsync(cancellationToken);
         logger.LogInformation("Copied {Count} PCN populations from the registry as at {Dates}.", populations.Count, string.Join(", ", dates));
