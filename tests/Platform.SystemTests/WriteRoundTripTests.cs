@@ -38,6 +38,9 @@ public sealed class WriteRoundTripTests(SystemFixture platform)
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"TransferPractice round trips: {withNoneLater} with no later change date, {withFiveLater} with five.");
         withFiveLater.ShouldBe(withNoneLater);
+        // The idempotency claim; the practice and its context; the practice's claim; the PCN locks, the move and the
+        // load under them; the outbox row, answer and audit record with COMMIT (README, "How it is built").
+        withNoneLater.ShouldBe(5);
     }
 
     private async Task<int> TransferRoundTripsAsync(PracticeRegistryService.PracticeRegistryServiceClient registry,
