@@ -143,15 +143,16 @@ public sealed class FinanceStore(NpgsqlDataSource dataSource)
             batch.BatchCommands.Add(query);
         }
 
+        // Past the locks' results (one each), then one result of dates per timeline.
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        for (var skipped = 1; skipped < timelines.Count; skipped++) await reader.NextResultAsync(cancellationToken);
+        for (var skipped = 0; skipped < timelines.Count; skipped++) await reader.NextResultAsync(cancellationToken);
         var newer = new List<List<DateOnly>>();
         foreach (var _ in timelines)
         {
-            await reader.NextResultAsync(cancellationToken);
             var dates = new List<DateOnly>();
             while (await reader.ReadAsync(cancellationToken)) dates.Add(reader.GetFieldValue<DateOnly>(0));
             newer.Add(dates);
+            await reader.NextResultAsync(cancellationToken);
         }
         return newer;
     }

@@ -75,7 +75,7 @@ internal sealed class RegistryView
 
     private static async Task<RegistryView> LoadAsync(RegistryStore store, UnitOfWork work, DateOnly asAt, DateOnly? through,
         CancellationToken cancellationToken) =>
-        Of(await store.LoadRegistryAsync(work, asAt, through, pcnIds: null, cancellationToken), asAt, through);
+        Of(await store.LoadRegistryAsync(work, asAt, through, cancellationToken), asAt, through);
 
     private static RegistryView Of(RegistryRows rows, DateOnly asAt, DateOnly? through)
     {

@@ -32,20 +32,22 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
     /// the memberships, commissions and list sizes that apply on some date of the range. Which of those apply on
     /// which date is the domain's to say (<see cref="RegistryHistory"/>); the queries only leave out rows that cannot.
     /// </summary>
-    /// <param name="pcnIds">
-    /// When given, only what these PCNs' figures depend on: every PCN and practice still, but only these PCNs' founders
-    /// and memberships, and the commissions and list sizes of the practices that found or belong to them in the range.
-    /// A write describing the PCNs it touched reads that much, not the whole registry.
-    /// </param>
     public async Task<RegistryRows> LoadRegistryAsync(
-        UnitOfWork work, DateOnly from, DateOnly? through, IReadOnlyCollection<string>? pcnIds, CancellationToken cancellationToken)
+        UnitOfWork work, DateOnly from, DateOnly? through, CancellationToken cancellationToken)
     {
         await using var batch = work.Batch();
-        AddRegistryQueries(batch, from, through, pcnIds);
+        AddRegistryQueries(batch, from, through, pcnIds: null);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         return await ReadRegistryAsync(reader, cancellationToken);
     }
 
+    /// <summary>The statements of <see cref="LoadRegistryAsync"/>, added to a batch.</summary>
+    /// <param name="pcnIds">
+    /// When given, only what these PCNs' figures depend on: every PCN and practice still, but only these PCNs' founders
+    /// and memberships, and the commissions and list sizes of the practices that found or belong to them in the range.
+    /// A write describing the PCNs it touched reads that much, not the whole registry
+    /// (<see cref="WriteUnderPcnLocksAsync"/>).
+    /// </param>
     private static void AddRegistryQueries(NpgsqlBatch batch, DateOnly from, DateOnly? through, IReadOnlyCollection<string>? pcnIds)
     {
         var sql = pcnIds is null ? WholeRegistrySql : OfPcnsSql;
