@@ -26,9 +26,17 @@ public sealed class RequestGenerator(Random random, IReadOnlyList<string> issued
 {
     private const int MaxDepth = 3;
 
+    /// <summary>
+    /// The largest message the services accept (Platform.ServiceDefaults). Longer ones are drawn again: hostile
+    /// content is what is fuzzed here, and a request over the limit is <see cref="OversizedRequestTests"/>' subject.
+    /// </summary>
+    public const int MaxMessageLength = 1024 * 1024;
+
     public FuzzCase Generate(int number, MethodDescriptor method)
     {
-        var message = NewMessage(method, method.InputType, depth: 0, plausible: random.NextDouble() < 0.5);
+        IMessage message;
+        do message = NewMessage(method, method.InputType, depth: 0, plausible: random.NextDouble() < 0.5);
+        while (message.CalculateSize() > MaxMessageLength);
         var body = message.ToByteArray();
         var rendering = Render(message);
         var roll = random.NextDouble();
