@@ -41,15 +41,19 @@ public sealed class ClosedYears(FinanceStore store, ClosedYearStore closedStore,
     }
 
     public async Task<YearStatus> GetAsync(FinancialYear year, CancellationToken cancellationToken) =>
-        new(year, await closedStore.FindAsync(work: null, year, cancellationToken));
+        (await queries.LoadInputsAsync(cancellationToken)).StatusOf(year);
 
-    /// <summary>The PCN's allocation: as published when the year closed, else as computed now.</summary>
+    /// <summary>
+    /// The PCN's allocation: as published when the year closed, else as computed now. Whether the year is closed comes
+    /// from the same snapshot as what it is computed from, so a read costs one shared round trip while nothing commits.
+    /// </summary>
     public async Task<(PcnAllocation Allocation, YearStatus Status)> GetPcnAllocationAsync(
         GetPcnAllocation query, CancellationToken cancellationToken)
     {
         var (pcnId, year) = query;
-        var status = await GetAsync(year, cancellationToken);
-        if (!status.IsClosed) return (await queries.GetPcnAllocationAsync(query, cancellationToken), status);
+        var inputs = await queries.LoadInputsAsync(cancellationToken);
+        var status = inputs.StatusOf(year);
+        if (!status.IsClosed) return (queries.ComputePcnAllocation(query, inputs), status);
 
         // A closed year's rows never change, so they need no unit of work to be read consistently.
         var (_, pcns) = await closedStore.LoadPublishedAsync(work: null, year, [pcnId], reference, cancellationToken);
@@ -60,8 +64,9 @@ public sealed class ClosedYears(FinanceStore store, ClosedYearStore closedStore,
     /// <summary>LLR's allocation: as published when the year closed, else as computed now.</summary>
     public async Task<(SystemAllocation Allocation, YearStatus Status)> GetSystemAllocationAsync(FinancialYear year, CancellationToken cancellationToken)
     {
-        var status = await GetAsync(year, cancellationToken);
-        if (!status.IsClosed) return (await queries.GetSystemAllocationAsync(year, cancellationToken), status);
+        var inputs = await queries.LoadInputsAsync(cancellationToken);
+        var status = inputs.StatusOf(year);
+        if (!status.IsClosed) return (queries.ComputeSystemAllocation(year, inputs), status);
 
         var (rates, pcns) = await closedStore.LoadPublishedAsync(work: null, year, pcnIds: null, reference, cancellationToken);
         return (SystemAllocation.Compute(year, rates, pcns, reference.StatedTotals, reference.CcgPublishedFigures), status);

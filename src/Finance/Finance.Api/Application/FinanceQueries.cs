@@ -3,6 +3,7 @@ using Finance.Api.Infrastructure.ReferenceData;
 using Finance.Domain.Allocations;
 using Finance.Domain.Arrs;
 using Finance.Domain.Budgets;
+using Finance.Domain.ClosedYears;
 using Finance.Domain.Model;
 using Finance.Domain.Reconciliation;
 using Npgsql;
@@ -15,32 +16,42 @@ namespace Finance.Api.Application;
 /// Every answer Finance gives, computed on request from the rates, the population copy and the documents' tables.
 /// Years arrive checked: request parsing refuses a year Finance has no rates for.
 /// </summary>
-public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData reference, NpgsqlDataSource dataSource)
+public sealed class FinanceQueries(
+    FinanceStore store, ClosedYearStore closedStore, FinanceReferenceData reference, NpgsqlDataSource dataSource)
 {
-    // The rates and the population copy, kept while nothing commits: most reads are then one round trip. One entry
-    // holds every PCN's (a few hundred rows), so reads of one PCN share what reads of all of them loaded.
-    private readonly SnapshotCache<bool, (IReadOnlyList<FundingRate>, PopulationHistory)> _inputs = new(dataSource, capacity: 1);
+    // The rates, the population copy and the closed years, kept while nothing commits: most reads are then one shared
+    // round trip. One entry holds every PCN's (a few hundred rows), so reads of one PCN share what reads of all loaded.
+    private readonly SnapshotCache<bool, AllocationInputs> _inputs = new(dataSource, capacity: 1);
 
-    public async Task<PcnAllocation> GetPcnAllocationAsync(GetPcnAllocation query, CancellationToken cancellationToken)
+    /// <summary>What allocations are computed from, and which years are closed, as of one snapshot.</summary>
+    public Task<AllocationInputs> LoadInputsAsync(CancellationToken cancellationToken) =>
+        _inputs.GetAsync(true, async (work, cancel) =>
+        {
+            var rates = reference.InTableOrder(await store.ListRatesAsync(work, cancel));
+            var populations = await store.LoadPopulationsAsync(work, pcnIds: null, cancel);
+            return new AllocationInputs(rates, populations, await closedStore.ListClosedAsync(work, cancel));
+        }, cancellationToken);
+
+    /// <summary>The PCN's allocation as computed from the inputs (for a year that is open in them).</summary>
+    public PcnAllocation ComputePcnAllocation(GetPcnAllocation query, AllocationInputs inputs)
     {
         var (pcnId, year) = query;
-        var (rates, populations) = await LoadAsync(cancellationToken);
-        var yearRates = rates.Where(rate => rate.Year == year).ToList();
-        return AllocationCalculator.ForPcn(pcnId, yearRates, reference.Streams, populations)
+        var yearRates = inputs.Rates.Where(rate => rate.Year == year).ToList();
+        return AllocationCalculator.ForPcn(pcnId, yearRates, reference.Streams, inputs.Populations)
             ?? throw new NotFoundException("llr.finance.v1.PcnAllocation", $"pcns/{pcnId}/allocations/{year}");
     }
 
-    public async Task<SystemAllocation> GetSystemAllocationAsync(FinancialYear year, CancellationToken cancellationToken)
+    /// <summary>LLR's allocation as computed from the inputs (for a year that is open in them).</summary>
+    public SystemAllocation ComputeSystemAllocation(FinancialYear year, AllocationInputs inputs)
     {
-        var (rates, populations) = await LoadAsync(cancellationToken);
-        var yearRates = rates.Where(rate => rate.Year == year).ToList();
-        var pcns = AllocationCalculator.ForAllPcns(yearRates, reference.Streams, populations);
+        var yearRates = inputs.Rates.Where(rate => rate.Year == year).ToList();
+        var pcns = AllocationCalculator.ForAllPcns(yearRates, reference.Streams, inputs.Populations);
         return SystemAllocation.Compute(year, yearRates, pcns, reference.StatedTotals, reference.CcgPublishedFigures);
     }
 
     public async Task<ReconciliationReport> GetReconciliationAsync(FinancialYear year, CancellationToken cancellationToken)
     {
-        var (rates, populations) = await LoadAsync(cancellationToken);
+        var (rates, populations, _) = await LoadInputsAsync(cancellationToken);
         var yearRates = rates.Where(rate => rate.Year == year).ToList();
         var arrs = reference.ArrsFor(year) is { } funding
             ? ArrsReconciliation.Build(funding, reference.ArrsScheme, populations.AllOn(funding.ReferenceDate))
@@ -90,11 +101,10 @@ public sealed class FinanceQueries(FinanceStore store, FinanceReferenceData refe
     private static PcnPopulation PopulationOf(PopulationHistory populations, string pcnId, ArrsYearFunding funding) =>
         populations.On(pcnId, funding.ReferenceDate)
         ?? throw new NotFoundException("llr.finance.v1.ArrsEntitlement", $"pcns/{pcnId}/arrsEntitlements/{funding.Year}");
+}
 
-    private Task<(IReadOnlyList<FundingRate>, PopulationHistory)> LoadAsync(CancellationToken cancellationToken) =>
-        _inputs.GetAsync(true, async (work, cancel) =>
-        {
-            var rates = reference.InTableOrder(await store.ListRatesAsync(work, cancel));
-            return (rates, await store.LoadPopulationsAsync(work, pcnIds: null, cancel));
-        }, cancellationToken);
+/// <summary>The rates, the population copy and the closed years, read under one snapshot.</summary>
+public sealed record AllocationInputs(IReadOnlyList<FundingRate> Rates, PopulationHistory Populations, IReadOnlyList<ClosedYear> Closed)
+{
+    public YearStatus StatusOf(FinancialYear year) => new(year, Closed.FirstOrDefault(closed => closed.Year == year));
 }

@@ -75,10 +75,6 @@ public sealed class ClosedYearStore(NpgsqlDataSource dataSource)
         reader.GetDecimal(2),
         reader.GetInt64(3));
 
-    public async Task<ClosedYear?> FindAsync(
-        UnitOfWork? work, FinancialYear year, CancellationToken cancellationToken) =>
-        (await ListClosedAsync(work, cancellationToken)).FirstOrDefault(closed => closed.Year == year);
-
     /// <summary>Marks the year closed and stores its rates, PCNs and lines as they stand, in the caller's transaction.</summary>
     public async Task<ClosedYear> InsertAsync(
         UnitOfWork work,
