@@ -25,12 +25,12 @@ public sealed class UnitOfWorkTests(MessagingFixture servers)
 
             // Added, not sent: not even this unit of work sees them yet, and no one else sees the first.
             (await CountAsync(work.Command("SELECT count(*) FROM scratch"))).ShouldBe(1);
-            (await CountAsync(dataSource.CreateCommand("SELECT count(*) FROM scratch"))).ShouldBe(0);
+            (await dataSource.CommittedRowsAsync()).ShouldBe(0);
 
             await work.CommitAsync(cancellationToken);
         }
 
-        (await CountAsync(dataSource.CreateCommand("SELECT count(*) FROM scratch"))).ShouldBe(3);
+        (await dataSource.CommittedRowsAsync()).ShouldBe(3);
         await AssertPoolReadyAsync(dataSource);
     }
 
@@ -50,7 +50,7 @@ public sealed class UnitOfWorkTests(MessagingFixture servers)
             refused.SqlState.ShouldBe(PostgresErrorCodes.UniqueViolation);
         }
 
-        (await CountAsync(dataSource.CreateCommand("SELECT count(*) FROM scratch"))).ShouldBe(0);
+        (await dataSource.CommittedRowsAsync()).ShouldBe(0);
         await AssertPoolReadyAsync(dataSource);
     }
 
@@ -66,7 +66,7 @@ public sealed class UnitOfWorkTests(MessagingFixture servers)
             work.AddToCommit(Insert(2));
         }
 
-        (await CountAsync(dataSource.CreateCommand("SELECT count(*) FROM scratch"))).ShouldBe(0);
+        (await dataSource.CommittedRowsAsync()).ShouldBe(0);
         await AssertPoolReadyAsync(dataSource);
     }
 
@@ -89,7 +89,8 @@ public sealed class UnitOfWorkTests(MessagingFixture servers)
     {
         public Task<UnitOfWork> BeginUnitOfWorkAsync(CancellationToken cancellationToken) => Units.BeginUnitOfWorkAsync(cancellationToken);
 
-        public NpgsqlCommand CreateCommand(string sql) => Observer.CreateCommand(sql);
+        /// <summary>The rows of the scratch table that others see: those committed.</summary>
+        public Task<long> CommittedRowsAsync() => CountAsync(Observer.CreateCommand("SELECT count(*) FROM scratch"));
 
         public async ValueTask DisposeAsync()
         {
@@ -108,8 +109,8 @@ public sealed class UnitOfWorkTests(MessagingFixture servers)
             work.AddToCommit(Insert(101));
             await work.CommitAsync(cancellationToken);
         }
-        (await CountAsync(dataSource.CreateCommand("SELECT count(*) FROM scratch WHERE id >= 100"))).ShouldBe(2);
-        await using var cleanUp = dataSource.CreateCommand("DELETE FROM scratch WHERE id >= 100");
+        (await CountAsync(dataSource.Observer.CreateCommand("SELECT count(*) FROM scratch WHERE id >= 100"))).ShouldBe(2);
+        await using var cleanUp = dataSource.Observer.CreateCommand("DELETE FROM scratch WHERE id >= 100");
         await cleanUp.ExecuteNonQueryAsync(cancellationToken);
     }
 

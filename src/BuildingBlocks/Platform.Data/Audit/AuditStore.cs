@@ -34,7 +34,7 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(work);
         var command = new NpgsqlBatchCommand(Insert);
-        foreach (var value in Values(write, outcome, replay)) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        command.Parameters.AddRange(Parameters(write, outcome, replay));
         work.AddToCommit(command);
     }
 
@@ -42,7 +42,7 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
     public async Task RecordAsync(AuditedWrite write, string outcome, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(Insert);
-        foreach (var value in Values(write, outcome, replay: false)) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        command.Parameters.AddRange(Parameters(write, outcome, replay: false));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -76,8 +76,9 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
         return records;
     }
 
-    private static object[] Values(AuditedWrite write, string outcome, bool replay) =>
-        [Bounded(write.ClientId), Bounded(write.Method), Bounded(write.Resource), Bounded(write.RequestId), outcome, replay];
+    private static NpgsqlParameter[] Parameters(AuditedWrite write, string outcome, bool replay) =>
+        [.. new object[] { Bounded(write.ClientId), Bounded(write.Method), Bounded(write.Resource), Bounded(write.RequestId), outcome, replay }
+            .Select(value => new NpgsqlParameter { Value = value })];
 
     /// <summary>
     /// At most <see cref="MaxValueLength"/> characters, never cutting a surrogate pair, and without NUL, which

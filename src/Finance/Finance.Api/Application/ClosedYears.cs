@@ -87,10 +87,10 @@ public sealed class ClosedYears(FinanceStore store, ClosedYearStore closedStore,
     public async Task<IReadOnlyList<FinancialYear>> BeginChangeAsync(
         UnitOfWork work, IReadOnlyCollection<FinancialYear>? years, CancellationToken cancellationToken)
     {
-        var inScope = reference.Years.Where(year => years is null || years.Contains(year)).Order();
+        var inScope = reference.Years.Where(year => years is null || years.Contains(year)).Order().ToList();
         return (await closedStore.LockYearsAndListClosedAsync(work, inScope, exclusive: false, cancellationToken))
             .Select(year => year.Year)
-            .Where(year => years is null || years.Contains(year))
+            .Where(inScope.Contains)
             .Order()
             .ToList();
     }
