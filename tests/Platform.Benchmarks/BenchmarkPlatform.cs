@@ -25,7 +25,8 @@ namespace Platform.Benchmarks;
 /// (pg_stat_statements).</item>
 /// </list>
 /// </summary>
-public sealed class BenchmarkPlatform(bool showResourceLogs) : PlatformFixture
+public sealed class BenchmarkPlatform(bool showResourceLogs, IReadOnlyDictionary<string, string> serviceEnvironment)
+    : PlatformFixture
 {
     /// <summary>The configuration the services run in: the one the AppHost was built in, which Aspire passes on.</summary>
     public static string? ServiceConfiguration =>
@@ -56,6 +57,10 @@ public sealed class BenchmarkPlatform(bool showResourceLogs) : PlatformFixture
                 .WithEnvironment("RateLimiting__PermitsPerSecond", "1000000")
                 .WithEnvironment("DOTNET_ENVIRONMENT", Environments.Production)
                 .WithEnvironment("ASPNETCORE_ENVIRONMENT", Environments.Production)
+                .WithEnvironment(context =>
+                {
+                    foreach (var (name, value) in serviceEnvironment) context.EnvironmentVariables[name] = value;
+                })
                 .WithEndpoint("grpc", endpoint =>
                 {
                     endpoint.IsProxied = false;

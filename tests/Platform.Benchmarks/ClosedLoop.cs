@@ -18,10 +18,11 @@ public sealed class ClosedLoop(TimeSpan warmUp, TimeSpan window)
     /// Runs <paramref name="call"/> from <paramref name="callers"/> callers; each caller's calls are sequential, so it
     /// may keep state of its own. The call is given its caller's index and the caller's count of calls so far.
     /// </summary>
-    public async Task<Measurement> RunAsync(string name, int callers, Func<int, long, Task> call)
+    public async Task<Measurement> RunAsync(Operation operation, int callers, Func<int, long, Task> call)
     {
         var measureFrom = Stopwatch.GetTimestamp() + Ticks(warmUp);
         var measureUntil = measureFrom + Ticks(window);
+        var cpu = ReadCpuAsync(measureFrom, measureUntil);
         var results = await Task.WhenAll(Enumerable.Range(0, callers).Select(caller => Task.Run(async () =>
         {
             var result = new CallerResult();
@@ -48,7 +49,22 @@ public sealed class ClosedLoop(TimeSpan warmUp, TimeSpan window)
         var failures = results.SelectMany(result => result.Failures)
             .GroupBy(pair => pair.Key)
             .ToDictionary(group => group.Key, group => group.Sum(pair => pair.Value));
-        return new Measurement(name, callers, window, results.SelectMany(result => result.Latencies), failures);
+        return new Measurement(operation, callers, window, results.SelectMany(result => result.Latencies), failures, await cpu);
+    }
+
+    /// <summary>The machine's CPU accounts at the window's start and end, on a thread of their own.</summary>
+    private static Task<CpuUse> ReadCpuAsync(long from, long until) => Task.Run(async () =>
+    {
+        await Until(from);
+        var before = CpuUse.Reading.Take();
+        await Until(until);
+        return CpuUse.Between(before, CpuUse.Reading.Take());
+    });
+
+    private static Task Until(long timestamp)
+    {
+        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), timestamp);
+        return wait > TimeSpan.Zero ? Task.Delay(wait) : Task.CompletedTask;
     }
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
@@ -65,20 +81,36 @@ public sealed class Measurement
 {
     private readonly long[] _latencies;
 
-    public Measurement(string name, int callers, TimeSpan window, IEnumerable<long> latencies,
-        IReadOnlyDictionary<StatusCode, int> failures)
+    public Measurement(Operation operation, int callers, TimeSpan window, IEnumerable<long> latencies,
+        IReadOnlyDictionary<StatusCode, int> failures, CpuUse cpu)
     {
-        Name = name;
+        Operation = operation;
         Callers = callers;
         Window = window;
         _latencies = [.. latencies.Order()];
         Failures = failures;
+        Cpu = cpu;
     }
 
-    public string Name { get; }
+    public Operation Operation { get; }
+    public string Name => Operation.Name;
     public int Callers { get; }
     public TimeSpan Window { get; }
     public IReadOnlyDictionary<StatusCode, int> Failures { get; }
+
+    /// <summary>What the window cost the machine's processes.</summary>
+    public CpuUse Cpu { get; }
+
+    /// <summary>CPU time per answered call, in microseconds: the called service's process, and the whole machine's.</summary>
+    public double ServiceMicrosecondsPerCall => PerCall(Cpu.SecondsOf(Operation.Service));
+
+    public double MachineMicrosecondsPerCall => PerCall(Cpu.MachineSeconds);
+
+    /// <summary>Every part's CPU time per call, most first, e.g. "practices 105, postgresql 30, ...".</summary>
+    public string CpuBreakdown => string.Join(", ",
+        Cpu.Parts.Where(part => part.Value > 0).Select(part => $"{part.Key} {PerCall(part.Value):F0}"));
+
+    private double PerCall(double cpuSeconds) => Answered == 0 ? double.NaN : cpuSeconds * 1e6 / Answered;
     public int Answered => _latencies.Length;
     public double CallsPerSecond => Answered / Window.TotalSeconds;
 

@@ -35,7 +35,7 @@ public sealed class Interleaved(ClosedLoop loop, IReadOnlyDictionary<string, Uri
         {
             using var channels = new Channels(addresses[operation.Service], callers, operation.Service == "echo" ? null : token);
             var calls = Enumerable.Range(0, callers).Select(caller => operation.Start(channels, caller)).ToArray();
-            await new ClosedLoop(TimeSpan.Zero, time).RunAsync(operation.Name, callers, (caller, count) => calls[caller](count));
+            await new ClosedLoop(TimeSpan.Zero, time).RunAsync(operation, callers, (caller, count) => calls[caller](count));
         }
     }
 
@@ -44,8 +44,9 @@ public sealed class Interleaved(ClosedLoop loop, IReadOnlyDictionary<string, Uri
     {
         using var channels = new Channels(addresses[operation.Service], callers, operation.Service == "echo" ? null : token);
         var calls = Enumerable.Range(0, callers).Select(caller => operation.Start(channels, caller)).ToArray();
-        var measured = await (otherLoop ?? loop).RunAsync(operation.Name, callers, (caller, count) => calls[caller](count));
+        var measured = await (otherLoop ?? loop).RunAsync(operation, callers, (caller, count) => calls[caller](count));
         Console.WriteLine($"  {Row.Format(new Row(measured, null))}");
+        Console.WriteLine($"    CPU us a call: {measured.CpuBreakdown}");
         return measured;
     }
 }
@@ -54,13 +55,15 @@ public sealed class Interleaved(ClosedLoop loop, IReadOnlyDictionary<string, Uri
 public sealed record Row(Measurement Measured, double? PercentOfEcho)
 {
     public static string Header =>
-        $"{"call",-28} {"callers",7} {"calls/s",9} {"p50 ms",8} {"p99 ms",8} {"% of echo",9}  failures";
+        $"{"call",-28} {"callers",7} {"calls/s",9} {"p50 ms",8} {"p99 ms",8} {"% of echo",9} " +
+        $"{"CPU us/call: service",20} {"machine",8}  failures";
 
     public static string Format(Row row)
     {
         var measured = row.Measured;
         var percent = row.PercentOfEcho is { } share ? $"{share,8:F2}%" : $"{"",9}";
         return $"{measured.Name,-28} {measured.Callers,7} {measured.CallsPerSecond,9:F0} " +
-            $"{measured.PercentileMs(0.50),8:F2} {measured.PercentileMs(0.99),8:F2} {percent}  {measured.FailureSummary}";
+            $"{measured.PercentileMs(0.50),8:F2} {measured.PercentileMs(0.99),8:F2} {percent} " +
+            $"{measured.ServiceMicrosecondsPerCall,20:F0} {measured.MachineMicrosecondsPerCall,8:F0}  {measured.FailureSummary}";
     }
 }

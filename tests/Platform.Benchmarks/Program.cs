@@ -26,7 +26,7 @@ Console.WriteLine($"Options: {options}");
 
 var boot = Stopwatch.StartNew();
 await using var echo = await EchoServerProcess.StartAsync(CancellationToken.None);
-await using var platform = new BenchmarkPlatform(options.Verbose);
+await using var platform = new BenchmarkPlatform(options.Verbose, options.ServiceEnvironment);
 await platform.InitializeAsync();
 Console.WriteLine($"Platform healthy after {boot.Elapsed.TotalSeconds:F0} s; services in {BenchmarkPlatform.ServiceConfiguration}, " +
     "sampling a tenth of new traces, exporting to the dashboard; PostgreSQL durable.");
@@ -39,7 +39,7 @@ var addresses = new Dictionary<string, Uri>
 };
 var registry = new PracticeRegistryService.PracticeRegistryServiceClient(platform.ChannelTo("practices"));
 var interleaved = new Interleaved(new ClosedLoop(options.WarmUp, options.Duration), addresses, () => platform.TokenAsync());
-var reads = Reads.Of(await SeedNames.ReadAsync(registry));
+var reads = Reads.Of(await SeedNames.ReadAsync(registry)).Where(read => options.Measures(read.Name)).ToList();
 var report = new List<string>();
 
 void Section(string title)
@@ -53,7 +53,11 @@ void Section(string title)
 void Table(IEnumerable<Row> rows)
 {
     report.Add(Row.Header);
-    report.AddRange(rows.Select(Row.Format));
+    foreach (var row in rows)
+    {
+        report.Add(Row.Format(row));
+        report.Add($"    CPU us a call: {row.Measured.CpuBreakdown}");
+    }
 }
 
 IReadOnlyList<Row> freshReads = [];
