@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Platform.Data;
 using Practices.Api.Infrastructure;
 using Practices.Domain.Model;
@@ -25,6 +26,9 @@ internal sealed class RegistryView
     private readonly ILookup<string, PcnFounder> _foundersByPcn;
     private readonly Dictionary<string, Membership> _membershipByPractice;
     private readonly Dictionary<string, Ccg> _commissionerByPractice;
+
+    // A kept view answers every read until the next commit, so each PCN's figures are worked out once for all of them.
+    private readonly ConcurrentDictionary<string, PcnPopulation> _populations = new(StringComparer.Ordinal);
 
     private RegistryView(DateOnly asAt, IReadOnlyDictionary<string, Pcn> pcns, IReadOnlyDictionary<string, Practice> practices,
         IReadOnlyList<PcnFounder> founders, RegistryHistory history, DateOnly? historyEnds)
@@ -107,8 +111,9 @@ internal sealed class RegistryView
     }
 
     /// <summary>The PCN as at this view's date: its members, its founders (both with their sizes then) and its population.</summary>
-    public PcnPopulation PopulationOf(Pcn pcn) =>
-        PcnPopulation.Calculate(pcn, AsAt, WithSizes(_membersByPcn[pcn.Id]), _foundersByPcn[pcn.Id].ToList(), LatestSizes);
+    public PcnPopulation PopulationOf(Pcn pcn) => _populations.GetOrAdd(pcn.Id, static (id, state) =>
+        PcnPopulation.Calculate(state.pcn, state.view.AsAt, state.view.WithSizes(state.view._membersByPcn[id]),
+            state.view._foundersByPcn[id].ToList(), state.view.LatestSizes), (view: this, pcn));
 
     public PracticeView ViewOf(Practice practice)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Llr.Practices.V1;
 using Platform.ServiceDefaults.Grpc;
 using Practices.Api.Application;
@@ -9,7 +10,13 @@ namespace Practices.Api.Grpc;
 /// <summary>Domain results → llr.practices.v1 messages.</summary>
 public static class ProtoMapping
 {
-    public static Pcn ToProto(this PcnPopulation population)
+    // A kept registry view answers every read until the next commit with the same population objects
+    // (RegistryView.PopulationOf), so each is mapped once; the message is only read after (serialised), never changed.
+    private static readonly ConditionalWeakTable<PcnPopulation, Pcn> Mapped = new();
+
+    public static Pcn ToProto(this PcnPopulation population) => Mapped.GetValue(population, Map);
+
+    private static Pcn Map(PcnPopulation population)
     {
         var pcn = new Pcn
         {
