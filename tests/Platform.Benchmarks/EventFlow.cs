@@ -28,7 +28,8 @@ public sealed class EventFlow(NpgsqlDataSource registry, NpgsqlDataSource financ
         while (true)
         {
             var report = await ReadAsync(since, waited.Elapsed);
-            if (report.Applied == report.Written || waited.Elapsed > patience) return report;
+            // Both: the relay marks a row after its confirm, which may come after Finance has applied the event.
+            if (report.IsComplete || waited.Elapsed > patience) return report;
             await Task.Delay(250);
         }
     }
@@ -73,14 +74,16 @@ public sealed class EventFlow(NpgsqlDataSource registry, NpgsqlDataSource financ
 public sealed record FlowReport(int Written, int Relayed, int Applied, double[] RelayLagsMs, double[] ApplyLagsMs,
     TimeSpan Waited, TimeSpan Applying)
 {
+    public bool IsComplete => Relayed == Written && Applied == Written;
+
     public static double Percentile(double[] sorted, double share) => sorted.Length == 0
         ? double.NaN
         : sorted[Math.Max(0, (int)Math.Ceiling(share * sorted.Length) - 1)];
 
     public override string ToString() =>
         $"events written {Written}, confirmed by the broker {Relayed}, applied by Finance {Applied} " +
-        (Applied == Written ? $"(all applied {Waited.TotalSeconds:F1} s after the writes stopped)\n"
-            : $"(NOT ALL applied {Waited.TotalSeconds:F0} s after the writes stopped)\n") +
+        (IsComplete ? $"(all confirmed and applied {Waited.TotalSeconds:F1} s after the writes stopped)\n"
+            : $"(NOT ALL confirmed and applied {Waited.TotalSeconds:F0} s after the writes stopped)\n") +
         $"  Finance applied them at {Applied / Applying.TotalSeconds:F0}/s (first written to last applied: " +
         $"{Applying.TotalSeconds:F1} s)\n" +
         $"  outbox relay, row written -> broker confirm: p50 {Percentile(RelayLagsMs, 0.5):F0} ms, " +
