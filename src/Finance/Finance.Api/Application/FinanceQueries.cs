@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Finance.Api.Infrastructure;
 using Finance.Api.Infrastructure.ReferenceData;
 using Finance.Domain.Allocations;
@@ -32,13 +34,21 @@ public sealed class FinanceQueries(
             return new AllocationInputs(rates, populations, await closedStore.ListClosedAsync(work, cancel));
         }, cancellationToken);
 
+    // Kept inputs answer every read until the next commit, so each PCN's allocation in them is worked out once; only
+    // those found are kept, so names Finance does not know cannot fill it (at most the PCNs times the years).
+    private readonly ConditionalWeakTable<AllocationInputs, ConcurrentDictionary<GetPcnAllocation, PcnAllocation>> _computed = new();
+
     /// <summary>The PCN's allocation as computed from the inputs (for a year that is open in them).</summary>
     public PcnAllocation ComputePcnAllocation(GetPcnAllocation query, AllocationInputs inputs)
     {
+        var computed = _computed.GetValue(inputs, _ => new ConcurrentDictionary<GetPcnAllocation, PcnAllocation>());
+        if (computed.TryGetValue(query, out var kept)) return kept;
+
         var (pcnId, year) = query;
         var yearRates = inputs.Rates.Where(rate => rate.Year == year).ToList();
-        return AllocationCalculator.ForPcn(pcnId, yearRates, reference.Streams, inputs.Populations)
+        var allocation = AllocationCalculator.ForPcn(pcnId, yearRates, reference.Streams, inputs.Populations)
             ?? throw new NotFoundException("llr.finance.v1.PcnAllocation", $"pcns/{pcnId}/allocations/{year}");
+        return computed.GetOrAdd(query, allocation);
     }
 
     /// <summary>LLR's allocation as computed from the inputs (for a year that is open in them).</summary>
