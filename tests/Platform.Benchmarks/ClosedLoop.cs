@@ -106,11 +106,12 @@ public sealed class Measurement
 
     public double MachineMicrosecondsPerCall => PerCall(Cpu.MachineSeconds);
 
-    /// <summary>Every part's CPU time per call, most first, e.g. "practices 105, postgresql 30, ...".</summary>
-    public string CpuBreakdown => string.Join(", ",
+    /// <summary>Every part's CPU time per call, most first: "    CPU us a call: practices 105, postgresql 30, ...".</summary>
+    public string CpuBreakdown => "    CPU us a call: " + string.Join(", ",
         Cpu.Parts.Where(part => part.Value > 0).Select(part => $"{part.Key} {PerCall(part.Value):F0}"));
 
     private double PerCall(double cpuSeconds) => Answered == 0 ? double.NaN : cpuSeconds * 1e6 / Answered;
+
     public int Answered => _latencies.Length;
     public double CallsPerSecond => Answered / Window.TotalSeconds;
 

@@ -46,7 +46,7 @@ public sealed class Interleaved(ClosedLoop loop, IReadOnlyDictionary<string, Uri
         var calls = Enumerable.Range(0, callers).Select(caller => operation.Start(channels, caller)).ToArray();
         var measured = await (otherLoop ?? loop).RunAsync(operation, callers, (caller, count) => calls[caller](count));
         Console.WriteLine($"  {Row.Format(new Row(measured, null))}");
-        Console.WriteLine($"    CPU us a call: {measured.CpuBreakdown}");
+        Console.WriteLine(measured.CpuBreakdown);
         return measured;
     }
 }

@@ -56,7 +56,7 @@ void Table(IEnumerable<Row> rows)
     foreach (var row in rows)
     {
         report.Add(Row.Format(row));
-        report.Add($"    CPU us a call: {row.Measured.CpuBreakdown}");
+        report.Add(row.Measured.CpuBreakdown);
     }
 }
 

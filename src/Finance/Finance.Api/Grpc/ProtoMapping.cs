@@ -340,11 +340,11 @@ public static class ProtoMapping
 
     // ---- Financial years ----------------------------------------------------------------------------------------------
 
-    /// <summary>The allocation, saying whether its year is open or stands as published.</summary>
     // An open year's allocation is kept with the inputs it came from (FinanceQueries), and so always goes with the same
     // year status: a year's closing changes the inputs. So each is mapped once; the message is only serialised after.
     private static readonly ConditionalWeakTable<PcnAllocation, Llr.Finance.V1.PcnAllocation> Mapped = new();
 
+    /// <summary>The allocation, saying whether its year is open or stands as published.</summary>
     public static Llr.Finance.V1.PcnAllocation ToProto(this PcnAllocation allocation, YearStatus status)
     {
         if (Mapped.TryGetValue(allocation, out var kept)) return kept;

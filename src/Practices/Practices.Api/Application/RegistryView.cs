@@ -111,9 +111,11 @@ internal sealed class RegistryView
     }
 
     /// <summary>The PCN as at this view's date: its members, its founders (both with their sizes then) and its population.</summary>
-    public PcnPopulation PopulationOf(Pcn pcn) => _populations.GetOrAdd(pcn.Id, static (id, state) =>
-        PcnPopulation.Calculate(state.pcn, state.view.AsAt, state.view.WithSizes(state.view._membersByPcn[id]),
-            state.view._foundersByPcn[id].ToList(), state.view.LatestSizes), (view: this, pcn));
+    public PcnPopulation PopulationOf(Pcn pcn) =>
+        _populations.GetOrAdd(pcn.Id, static (_, state) => state.view.Calculate(state.pcn), (view: this, pcn));
+
+    private PcnPopulation Calculate(Pcn pcn) =>
+        PcnPopulation.Calculate(pcn, AsAt, WithSizes(_membersByPcn[pcn.Id]), _foundersByPcn[pcn.Id].ToList(), LatestSizes);
 
     public PracticeView ViewOf(Practice practice)
     {
