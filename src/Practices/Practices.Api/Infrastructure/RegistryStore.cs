@@ -85,8 +85,8 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// The date-dependent statements of a load, for the whole registry or (with the PCN ids as the last parameter) for
-    /// some PCNs. Two texts rather than one with "$n IS NULL OR": each gets a plan of its own, and the second can use
-    /// <c>memberships_by_pcn</c>.
+    /// some PCNs. Two texts rather than one with "$n IS NULL OR": each gets a plan of its own, and the second reads a PCN's
+    /// memberships by <c>memberships_by_pcn_and_end</c>.
     /// </summary>
     private sealed record LoadSql(
         string FoundingMemberships, string FounderBaseSizes, string MembershipsInRange, string CommissionsInRange, string ListSizesInRange);
@@ -97,20 +97,22 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
     private static LoadSql Load(bool ofPcns)
     {
         // The practices whose rows the PCNs in $3 depend on: their members in the range [$1, $2], and their founders.
-        var ofPractices = !ofPcns ? "" : """
+        // Two arms rather than one OR, so that each reads its rows by an index and neither grows with the history.
+        var ofPractices = !ofPcns ? "" : $"""
             AND practice_id IN (
-                SELECT m.practice_id FROM memberships m JOIN pcns p ON p.id = m.pcn_id
-                WHERE m.pcn_id = ANY($3)
-                  AND ((($2::date IS NULL OR m.effective_from <= $2) AND (m.effective_to IS NULL OR m.effective_to >= $1))
-                       OR (m.effective_from <= p.started_on AND (m.effective_to IS NULL OR m.effective_to >= p.started_on))))
+                SELECT practice_id FROM memberships
+                WHERE pcn_id = ANY($3) AND ($2::date IS NULL OR effective_from <= $2) AND {EndsOnOrAfter("$1")}
+                UNION
+                SELECT m.practice_id FROM memberships m JOIN pcns p ON {Founding}
+                WHERE p.id = ANY($3))
             """;
         return new LoadSql(
-            // The memberships each PCN began with: those covering the PCN's first day.
+            // The memberships each PCN began with.
             FoundingMemberships: $"""
-                SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships m JOIN pcns ON pcns.id = m.pcn_id
-                WHERE effective_from <= pcns.started_on AND (effective_to IS NULL OR effective_to >= pcns.started_on)
-                {(ofPcns ? "AND m.pcn_id = ANY($1)" : "")}
-                ORDER BY practice_id
+                SELECT m.practice_id, m.pcn_id, m.effective_from, m.effective_to, m.reason
+                FROM memberships m JOIN pcns p ON {Founding}
+                {(ofPcns ? "WHERE p.id = ANY($1)" : "")}
+                ORDER BY m.practice_id
                 """,
             // Each founding membership's base size: the practice's latest size on the PCN's first day, else the first
             // one recorded after it.
@@ -118,23 +120,22 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
                 SELECT DISTINCT ON (m.pcn_id, m.practice_id)
                        m.pcn_id, l.practice_id, l.as_at, l.registered_patients, l.weighted_patients, l.source
                 FROM memberships m
-                JOIN pcns p ON p.id = m.pcn_id
+                JOIN pcns p ON {Founding}
                 JOIN list_sizes l ON l.practice_id = m.practice_id
-                WHERE m.effective_from <= p.started_on AND (m.effective_to IS NULL OR m.effective_to >= p.started_on)
-                {(ofPcns ? "AND m.pcn_id = ANY($1)" : "")}
+                {(ofPcns ? "WHERE p.id = ANY($1)" : "")}
                 ORDER BY m.pcn_id, m.practice_id, l.as_at <= p.started_on DESC,
                          CASE WHEN l.as_at <= p.started_on THEN l.as_at END DESC, l.as_at
                 """,
             // Those overlapping [$1, $2] ($2 null: open-ended).
             MembershipsInRange: $"""
                 SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships
-                WHERE ($2::date IS NULL OR effective_from <= $2) AND (effective_to IS NULL OR effective_to >= $1)
+                WHERE ($2::date IS NULL OR effective_from <= $2) AND {EndsOnOrAfter("$1")}
                 {(ofPcns ? "AND pcn_id = ANY($3)" : "")}
                 ORDER BY practice_id, effective_from
                 """,
             CommissionsInRange: $"""
                 SELECT practice_id, ccg, effective_from, effective_to FROM practice_commissioners
-                WHERE ($2::date IS NULL OR effective_from <= $2) AND (effective_to IS NULL OR effective_to >= $1)
+                WHERE ($2::date IS NULL OR effective_from <= $2) AND {EndsOnOrAfter("$1")}
                 {ofPractices}
                 ORDER BY practice_id, effective_from
                 """,
@@ -153,6 +154,19 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
                 ORDER BY practice_id, as_at
                 """);
     }
+
+    /// <summary>
+    /// The join of a PCN <c>p</c> to its founding memberships <c>m</c>, those covering its first day. No membership starts
+    /// before its PCN (the trigger <c>memberships_within_pcn_life</c>), so those are the ones starting on it, which
+    /// <c>memberships_by_pcn</c> finds without reading the memberships that came later.
+    /// </summary>
+    private const string Founding = "p.id = m.pcn_id AND m.effective_from = p.started_on";
+
+    /// <summary>
+    /// A row still in effect on <paramref name="date"/> (an open end is "infinity"), in the form that
+    /// <c>memberships_by_pcn_and_end</c> indexes: a PCN's memberships that ended before a write's date are not read.
+    /// </summary>
+    private static string EndsOnOrAfter(string date) => $"COALESCE(effective_to, 'infinity') >= {date}";
 
     private static void AddPcnQueries(NpgsqlBatch batch)
     {
