@@ -101,7 +101,7 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
         var ofPractices = !ofPcns ? "" : $"""
             AND practice_id IN (
                 SELECT practice_id FROM memberships
-                WHERE pcn_id = ANY($3) AND ($2::date IS NULL OR effective_from <= $2) AND {EndsOnOrAfter("$1")}
+                WHERE pcn_id = ANY($3) AND ($2::date IS NULL OR effective_from <= $2) AND {InEffectFrom}
                 UNION
                 SELECT m.practice_id FROM memberships m JOIN pcns p ON {Founding}
                 WHERE p.id = ANY($3))
@@ -129,13 +129,13 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
             // Those overlapping [$1, $2] ($2 null: open-ended).
             MembershipsInRange: $"""
                 SELECT practice_id, pcn_id, effective_from, effective_to, reason FROM memberships
-                WHERE ($2::date IS NULL OR effective_from <= $2) AND {EndsOnOrAfter("$1")}
+                WHERE ($2::date IS NULL OR effective_from <= $2) AND {InEffectFrom}
                 {(ofPcns ? "AND pcn_id = ANY($3)" : "")}
                 ORDER BY practice_id, effective_from
                 """,
             CommissionsInRange: $"""
                 SELECT practice_id, ccg, effective_from, effective_to FROM practice_commissioners
-                WHERE ($2::date IS NULL OR effective_from <= $2) AND {EndsOnOrAfter("$1")}
+                WHERE ($2::date IS NULL OR effective_from <= $2) AND {InEffectFrom}
                 {ofPractices}
                 ORDER BY practice_id, effective_from
                 """,
@@ -163,10 +163,10 @@ public sealed class RegistryStore(NpgsqlDataSource dataSource)
     private const string Founding = "p.id = m.pcn_id AND m.effective_from = p.started_on";
 
     /// <summary>
-    /// A row still in effect on <paramref name="date"/> (an open end is "infinity"), in the form that
+    /// An effective-dated row still in effect on the range's first day, $1 (an open end is "infinity"), in the form that
     /// <c>memberships_by_pcn_and_end</c> indexes: a PCN's memberships that ended before a write's date are not read.
     /// </summary>
-    private static string EndsOnOrAfter(string date) => $"COALESCE(effective_to, 'infinity') >= {date}";
+    private const string InEffectFrom = "COALESCE(effective_to, 'infinity') >= $1";
 
     private static void AddPcnQueries(NpgsqlBatch batch)
     {
