@@ -90,6 +90,7 @@ public sealed class CpuUse
         private static string PartOf(int pid, string commandLine) => commandLine switch
         {
             _ when pid == Environment.ProcessId => "load generator",
+            _ when commandLine.Contains(EchoServer.ServeThroughThePlatformArgument, StringComparison.Ordinal) => "platform-echo",
             _ when commandLine.Contains(EchoServer.ServeArgument, StringComparison.Ordinal) => "echo",
             _ when commandLine.Contains("Practices.Api", StringComparison.Ordinal) => "practices",
             _ when commandLine.Contains("Finance.Api", StringComparison.Ordinal) => "finance",

@@ -4,9 +4,9 @@ using Platform.Benchmarks;
 
 // The platform's benchmark (issue 9 §1): the reads, the writes and the event flow of the real platform, each read
 // measured against a bare grpc-dotnet echo service in the same run. See README.md, "Performance".
-if (args is [EchoServer.ServeArgument, var echoPort])
+if (args is [EchoServer.ServeArgument or EchoServer.ServeThroughThePlatformArgument, var echoPort])
 {
-    await EchoServer.ServeAsync(int.Parse(echoPort, System.Globalization.CultureInfo.InvariantCulture));
+    await EchoServer.ServeAsync(args[0], int.Parse(echoPort, System.Globalization.CultureInfo.InvariantCulture));
     return 0;
 }
 
@@ -31,9 +31,13 @@ await platform.InitializeAsync();
 Console.WriteLine($"Platform healthy after {boot.Elapsed.TotalSeconds:F0} s; services in {BenchmarkPlatform.ServiceConfiguration}, " +
     "sampling a tenth of new traces, exporting to the dashboard; PostgreSQL durable.");
 
+// After the platform, whose registry's settings it runs with.
+await using var platformEcho = await EchoServerProcess.StartThroughThePlatformAsync(
+    ServiceEnvironment.Of("Practices.Api", "platform-echo"), () => platform.TokenAsync(), CancellationToken.None);
 var addresses = new Dictionary<string, Uri>
 {
     ["echo"] = echo.Address,
+    ["platform-echo"] = platformEcho.Address,
     ["practices"] = platform.Endpoint("practices", "grpc"),
     ["finance"] = platform.Endpoint("finance", "grpc"),
 };

@@ -16,15 +16,31 @@ public sealed record Operation(string Name, string Service, Func<Channels, int, 
 /// </summary>
 public static class Reads
 {
-    public static Operation Echo { get; } = new("Echo (bare grpc-dotnet)", "echo", (channels, caller) =>
+    public static Operation Echo { get; } = new("Echo (bare grpc-dotnet)", "echo",
+        (channels, caller) => EchoOf(EchoServer.ServeArgument, channels, caller));
+
+    /// <summary>The same echo behind the platform's pipeline (<see cref="EchoServer"/>), called with a token.</summary>
+    public static Operation PlatformEcho { get; } = new("Echo through the platform", "platform-echo",
+        (channels, caller) => EchoOf(EchoServer.ServeThroughThePlatformArgument, channels, caller));
+
+    /// <summary>An echo server's call, by the argument that started it.</summary>
+    public static Func<long, Task> EchoOf(string serveArgument, Channels channels, int caller)
     {
-        var client = new EchoService.EchoServiceClient(channels.For(caller));
-        var request = new EchoRequest { Message = "pcns/salutem" };
-        return _ => client.EchoAsync(request, deadline: Channels.Deadline()).ResponseAsync;
-    });
+        const string Message = "pcns/salutem";
+        if (serveArgument == EchoServer.ServeThroughThePlatformArgument)
+        {
+            var throughThePlatform = new PlatformEchoService.PlatformEchoServiceClient(channels.For(caller));
+            var platformRequest = new PlatformEchoRequest { Message = Message };
+            return _ => throughThePlatform.PlatformEchoAsync(platformRequest, deadline: Channels.Deadline()).ResponseAsync;
+        }
+        var bare = new EchoService.EchoServiceClient(channels.For(caller));
+        var request = new EchoRequest { Message = Message };
+        return _ => bare.EchoAsync(request, deadline: Channels.Deadline()).ResponseAsync;
+    }
 
     public static IReadOnlyList<Operation> Of(SeedNames seeds) =>
     [
+        PlatformEcho,
         new("GetPcn", "practices", (channels, caller) =>
         {
             var client = new PracticeRegistryService.PracticeRegistryServiceClient(channels.For(caller));
