@@ -8,12 +8,15 @@ namespace Platform.Benchmarks;
 /// measured again (0: skip), <c>--reads-only</c> to skip every write, <c>--writes-only</c> every read (to profile the
 /// writes), <c>--verbose</c> to show every resource's logs, <c>--service-env NAME=VALUE</c> (repeatable) to try a
 /// runtime setting in every service (e.g. <c>DOTNET_GCgen0size=0x2000000</c>) without a build, <c>--read GetPcn</c>
-/// (repeatable) to measure only the reads whose names start so.
+/// (repeatable) to measure only the reads whose names start so, <c>--writers 2</c> the concurrent writing clients.
 /// </summary>
 public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan WarmUp, TimeSpan Sustain, int History, bool ReadsOnly,
     bool Verbose = false, bool WritesOnly = false)
 {
     public IReadOnlyDictionary<string, string> ServiceEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Concurrent writing clients: the goals name 8; fewer show the event flow when the writes leave cores idle.</summary>
+    public int Writers { get; init; } = 8;
 
     /// <summary>The reads to measure, by the start of their names; none named, all of them.</summary>
     public IReadOnlyList<string> Reads { get; init; } = [];
@@ -39,8 +42,9 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan WarmUp, TimeSp
                 "--verbose" => options with { Verbose = true },
                 "--service-env" => options with { ServiceEnvironment = With(options.ServiceEnvironment, Value()) },
                 "--read" => options with { Reads = [.. options.Reads, Value()] },
+                "--writers" => options with { Writers = Count(Value()) },
                 var unknown => throw new ArgumentException(
-                    $"Unknown option {unknown}: use --duration 10s, --warmup 3s, --sustain 30s, --history 10000, --reads-only, --writes-only, --verbose, --service-env NAME=VALUE, --read NAME."),
+                    $"Unknown option {unknown}: use --duration 10s, --warmup 3s, --sustain 30s, --history 10000, --reads-only, --writes-only, --verbose, --service-env NAME=VALUE, --read NAME, --writers 8."),
             };
         }
         if (options.WritesOnly && (options.ReadsOnly || options.History > 0))
@@ -50,7 +54,7 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan WarmUp, TimeSp
 
     public override string ToString() =>
         $"duration {Duration.TotalSeconds:F0} s, warm-up {WarmUp.TotalSeconds:F0} s, sustain {Sustain.TotalSeconds:F0} s, " +
-        $"history {History}{(ReadsOnly ? ", reads only" : "")}{(WritesOnly ? ", writes only" : "")}" +
+        $"history {History}{(ReadsOnly ? ", reads only" : "")}{(WritesOnly ? ", writes only" : "")}, writers {Writers}" +
         (Reads.Count > 0 ? $", reads {string.Join(", ", Reads)}" : "") +
         string.Concat(ServiceEnvironment.Select(setting => $", services with {setting.Key}={setting.Value}"));
 
@@ -69,4 +73,8 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan WarmUp, TimeSp
     };
 
     private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+
+    private static int Count(string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0
+        ? count
+        : throw new ArgumentException($"--writers takes a whole number of clients, 1 or more, not {text}.");
 }

@@ -20,7 +20,6 @@ if (BenchmarkPlatform.ServiceConfiguration != "Release")
 
 const int ThroughputCallers = 32;
 const int LatencyCallers = 8;
-const int WritingClients = 8;
 Console.WriteLine($"Machine: {Machine.Describe()}");
 Console.WriteLine($"Options: {options}");
 
@@ -82,16 +81,16 @@ if (!options.ReadsOnly)
     var transfers = await Transfers.PlanAsync(registry);
     var flow = new EventFlow(platform.DatabaseOf("practicesdb"), platform.DatabaseOf("financedb"));
 
-    Section($"TransferPractice at {WritingClients} concurrent clients (goal p99 <= 50 ms), " +
+    Section($"TransferPractice at {options.Writers} concurrent clients (goal p99 <= 50 ms), " +
         $"{transfers.PracticeCount} City practices moving between City PCNs");
-    Table([new Row(await interleaved.MeasureAsync(transfers.Operation, WritingClients), null)]);
+    Table([new Row(await interleaved.MeasureAsync(transfers.Operation, options.Writers), null)]);
 
-    Section($"Sustained transfers for {options.Sustain.TotalSeconds:F0} s from {WritingClients} clients; " +
+    Section($"Sustained transfers for {options.Sustain.TotalSeconds:F0} s from {options.Writers} clients; " +
         "then Finance must have applied every event");
     var statements = new StatementCosts(platform.DatabaseOf("practicesdb"));
     await statements.ResetAsync();
     var since = await flow.DatabaseNowAsync();
-    var sustained = await interleaved.MeasureAsync(transfers.Operation, WritingClients,
+    var sustained = await interleaved.MeasureAsync(transfers.Operation, options.Writers,
         new ClosedLoop(options.WarmUp, options.Sustain));
     Table([new Row(sustained, null)]);
     var applied = await flow.WaitUntilAppliedAsync(since, TimeSpan.FromMinutes(3));
@@ -106,7 +105,7 @@ if (!options.ReadsOnly)
         Section($"Flat with history: {options.History} transfers in all, then the reads at {ThroughputCallers} callers again");
         var historyStarted = Stopwatch.StartNew();
         var historySince = await flow.DatabaseNowAsync();
-        var refused = await transfers.RunUntilAsync(addresses["practices"], WritingClients, options.History, () => platform.TokenAsync());
+        var refused = await transfers.RunUntilAsync(addresses["practices"], options.Writers, options.History, () => platform.TokenAsync());
         var written = historyStarted.Elapsed;
         var historyFlow = await flow.WaitUntilAppliedAsync(historySince, TimeSpan.FromMinutes(10));
         report.Add($"{transfers.Accepted} transfers accepted in all ({written.TotalSeconds:F0} s for this part; refused: " +
