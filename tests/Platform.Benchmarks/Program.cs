@@ -30,19 +30,24 @@ await platform.InitializeAsync();
 Console.WriteLine($"Platform healthy after {boot.Elapsed.TotalSeconds:F0} s; services in {BenchmarkPlatform.ServiceConfiguration}, " +
     "sampling a tenth of new traces, exporting to the dashboard; PostgreSQL durable.");
 
-// After the platform, whose registry's settings it runs with.
-await using var platformEcho = await EchoServerProcess.StartThroughThePlatformAsync(
-    ServiceEnvironment.Of("Practices.Api", "platform-echo"), () => platform.TokenAsync(), CancellationToken.None);
+var registry = new PracticeRegistryService.PracticeRegistryServiceClient(platform.ChannelTo("practices"));
+List<Operation> reads = options.WritesOnly
+    ? []
+    : Reads.Of(await SeedNames.ReadAsync(registry)).Where(read => options.Measures(read.Name)).ToList();
+// Only when measured, since even idle it exports metrics to the dashboard; after the platform, whose registry's
+// settings it runs with.
+await using var platformEcho = reads.Contains(Reads.PlatformEcho)
+    ? await EchoServerProcess.StartThroughThePlatformAsync(
+        ServiceEnvironment.Of("Practices.Api", "platform-echo"), () => platform.TokenAsync(), CancellationToken.None)
+    : null;
 var addresses = new Dictionary<string, Uri>
 {
     ["echo"] = echo.Address,
-    ["platform-echo"] = platformEcho.Address,
     ["practices"] = platform.Endpoint("practices", "grpc"),
     ["finance"] = platform.Endpoint("finance", "grpc"),
 };
-var registry = new PracticeRegistryService.PracticeRegistryServiceClient(platform.ChannelTo("practices"));
+if (platformEcho is not null) addresses["platform-echo"] = platformEcho.Address;
 var interleaved = new Interleaved(new ClosedLoop(options.WarmUp, options.Duration), addresses, () => platform.TokenAsync());
-var reads = Reads.Of(await SeedNames.ReadAsync(registry)).Where(read => options.Measures(read.Name)).ToList();
 var report = new List<string>();
 
 void Section(string title)
