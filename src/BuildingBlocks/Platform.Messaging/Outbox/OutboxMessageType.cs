@@ -19,7 +19,11 @@ internal static class OutboxMessageType
     // remembered as a failure for the life of the process.
     private static readonly ConcurrentDictionary<string, Type> Resolved = new(StringComparer.Ordinal);
 
-    public static string NameOf(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+    // Every enqueue names its type, and Assembly.GetName builds a new AssemblyName each call: work it out once a type.
+    private static readonly ConcurrentDictionary<Type, string> Names = new();
+
+    public static string NameOf(Type type) =>
+        Names.GetOrAdd(type, static named => $"{named.FullName}, {named.Assembly.GetName().Name}");
 
     public static Type Resolve(string name)
     {
