@@ -3,7 +3,8 @@ using Llr.Practices.V1;
 using Platform.Benchmarks;
 
 // The platform's benchmark (issue 9 §1): the reads, the writes and the event flow of the real platform, each read
-// measured against a bare grpc-dotnet echo service in the same run. See README.md, "Performance".
+// measured against a bare grpc-dotnet echo service in the same run, beside the same echo served through the platform's
+// pipeline. See README.md, "Performance".
 if (args is [EchoServer.ServeArgument or EchoServer.ServeThroughThePlatformArgument, var echoPort])
 {
     await EchoServer.ServeAsync(args[0], int.Parse(echoPort, System.Globalization.CultureInfo.InvariantCulture));
