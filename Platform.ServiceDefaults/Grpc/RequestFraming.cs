@@ -36,14 +36,19 @@ public static class RequestFraming
     /// <summary>What is wrong with the frame, or null when grpc-dotnet may read it (as it is, or to refuse its size).</summary>
     private static async Task<string?> ProblemAsync(System.IO.Pipelines.PipeReader reader, long maxMessageLength, CancellationToken cancellationToken)
     {
+        long examined = 0;
         while (true)
         {
             var result = await reader.ReadAsync(cancellationToken);
             var buffer = result.Buffer;
             var (decided, problem) = Judge(buffer, result.IsCompleted, maxMessageLength);
-            // Nothing consumed; once decided nothing examined either, so grpc-dotnet's first read returns at once.
-            reader.AdvanceTo(buffer.Start, decided ? buffer.Start : buffer.End);
+            // Nothing consumed. Once decided, examined stays where the last read left it, short of what has arrived
+            // since, so grpc-dotnet's first read returns at once. Never back: Kestrel opens the HTTP/2 flow-control
+            // windows as bytes are examined, and taking an examination back shrinks windows already granted, so a
+            // client sending within them has its whole connection closed (FLOW_CONTROL_ERROR).
+            reader.AdvanceTo(buffer.Start, decided ? buffer.GetPosition(examined) : buffer.End);
             if (decided) return problem;
+            examined = buffer.Length;
         }
     }
 

@@ -65,4 +65,33 @@ public sealed class LimitsTests : IAsyncLifetime
 
         error.StatusCode.ShouldBe(StatusCode.ResourceExhausted);
     }
+
+    /// <summary>
+    /// Large requests at once on one HTTP/2 connection: each arrives in several reads, and the framing check looks at
+    /// all of them before grpc-dotnet reads the message. Kestrel grants the client flow-control window as bytes are
+    /// examined, so the check must never take an examination back: that shrank the window already granted, and a
+    /// client sending within it had the whole connection closed (FLOW_CONTROL_ERROR), failing every call on it.
+    /// </summary>
+    [Fact]
+    public async Task Large_requests_at_once_on_one_connection_are_all_answered()
+    {
+        await using var host = await GuardedHost.StartAsync(_authority);
+        var token = _authority.Issue(GuardedHost.Audience, ["guarded.read"]);
+        var text = new string('a', 1000 * 1000);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 64).Select(async _ =>
+        {
+            try
+            {
+                var answer = await host.Client.ReadAsync(new Ping { Text = text }, GuardedHost.With(token));
+                return $"{answer.Text.Length} characters";
+            }
+            catch (RpcException e)
+            {
+                return $"{e.StatusCode}: {e.Status.Detail}";
+            }
+        }));
+
+        answers.Count(answer => answer == "1000005 characters").ShouldBe(answers.Length, string.Join("\n", answers.Distinct()));
+    }
 }
